@@ -1,0 +1,12 @@
+package dev.emm.core.events;
+
+/** Samples of one snapshot are stored as uint8 images ({@link Topics#SAMPLES_READY}). */
+public record SamplesReady(int schemaVersion, RunRef run, int snapshot, boolean last, String samplesKey,
+        int sampleCount) {
+
+    public static final int VERSION = 1;
+
+    public static SamplesReady of(RunRef run, int snapshot, boolean last, String samplesKey, int sampleCount) {
+        return new SamplesReady(VERSION, run, snapshot, last, samplesKey, sampleCount);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.emm.core.spec;
+
+/**
+ * The data distribution P: which registered dataset, at what resolution, how many classes, how the
+ * labels used for conditioning are formed, and an optional share of a second source mixed in.
+ */
+public record DataSpec(
+        String dataset,
+        Integer resolution,
+        Integer classes,
+        LabelMode labelMode,
+        Long labelSeed,
+        MixSpec mix) {
+
+    public static final String DEFAULT_DATASET = "mnist";
+
+    DataSpec withDefaults() {
+        return new DataSpec(
+                dataset == null ? DEFAULT_DATASET : dataset,
+                resolution == null ? 16 : resolution,
+                classes == null ? 10 : classes,
+                labelMode == null ? LabelMode.NONE : labelMode,
+                labelSeed == null ? 0L : labelSeed,
+                mix);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.emm.core.spec;
+
+/**
+ * What a user asks to measure: EMM of model {@code model} trained by {@code training} on data
+ * {@code data}, evaluated by {@code sampling}, searched by {@code search}.
+ */
+public record ExperimentSpec(
+        String name,
+        DataSpec data,
+        ModelSpec model,
+        TrainingSpec training,
+        SamplingSpec sampling,
+        SearchSpec search) {
+
+    /** The same spec with every omitted field set to its default; validate the result. */
+    public ExperimentSpec withDefaults() {
+        return new ExperimentSpec(
+                name == null ? "experiment" : name,
+                (data == null ? new DataSpec(null, null, null, null, null, null) : data).withDefaults(),
+                (model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model).withDefaults(),
+                (training == null ? new TrainingSpec(null, null, null, null, null, null, null, null, null, null,
+                        null, null, null, null, null) : training).withDefaults(),
+                (sampling == null ? new SamplingSpec(null, null, null, null, null, null, null, null, null, null, null)
+                        : sampling).withDefaults(),
+                (search == null ? new SearchSpec(null, null, null, null, null) : search).withDefaults());
+    }
+}

@@ -1,0 +1,39 @@
+package dev.emm.core.spec;
+
+/**
+ * How each snapshot is evaluated: {@code sampleCount} samples with seeds {@code firstSeed ..
+ * firstSeed + sampleCount - 1}, EDM's Heun sampler with the given schedule and churn parameters.
+ * A null {@code churnSigmaMax} means churn has no upper sigma bound (EDM's S_max = inf).
+ */
+public record SamplingSpec(
+        Integer sampleCount,
+        Long firstSeed,
+        Integer numSteps,
+        Double sigmaMin,
+        Double sigmaMax,
+        Double rho,
+        Double churn,
+        Double churnSigmaMin,
+        Double churnSigmaMax,
+        Double noiseScale,
+        Integer batchSize) {
+
+    public double churnSigmaMaxOrInfinity() {
+        return churnSigmaMax == null ? Double.POSITIVE_INFINITY : churnSigmaMax;
+    }
+
+    SamplingSpec withDefaults() {
+        return new SamplingSpec(
+                sampleCount == null ? 10_000 : sampleCount,
+                firstSeed == null ? 0L : firstSeed,
+                numSteps == null ? 18 : numSteps,
+                sigmaMin == null ? 0.002 : sigmaMin,
+                sigmaMax == null ? 80.0 : sigmaMax,
+                rho == null ? 7.0 : rho,
+                churn == null ? 0.0 : churn,
+                churnSigmaMin == null ? 0.0 : churnSigmaMin,
+                churnSigmaMax,
+                noiseScale == null ? 1.0 : noiseScale,
+                batchSize == null ? 64 : batchSize);
+    }
+}

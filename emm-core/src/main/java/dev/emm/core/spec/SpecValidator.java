@@ -1,0 +1,133 @@
+package dev.emm.core.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks a defaulted spec and names every offending field; it never changes the spec. */
+public final class SpecValidator {
+
+    private static final Pattern DATASET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Set<String> MODEL_KINDS = Set.of(ModelSpec.OPTIMUM, ModelSpec.DDPMPP, ModelSpec.NCSNPP);
+    private static final Set<String> PRECONDITIONINGS = Set.of("vp", "ve", "edm");
+    private static final Set<String> EMBEDDINGS = Set.of("positional", "fourier");
+    private static final Set<String> DURATION_UNITS = Set.of("epochs", "images", "steps");
+
+    private final List<SpecViolation> violations = new ArrayList<>();
+
+    private SpecValidator() {
+    }
+
+    /** Applies defaults, validates, and returns the complete spec or throws naming the fields. */
+    public static ExperimentSpec validated(ExperimentSpec spec) {
+        if (spec == null) {
+            throw new InvalidSpecException(List.of(new SpecViolation("$", "spec is empty")));
+        }
+        ExperimentSpec complete = spec.withDefaults();
+        SpecValidator validator = new SpecValidator();
+        validator.check(complete);
+        if (!validator.violations.isEmpty()) {
+            throw new InvalidSpecException(validator.violations);
+        }
+        return complete;
+    }
+
+    private void check(ExperimentSpec spec) {
+        require(!spec.name().isBlank(), "name", "must not be blank");
+        checkData(spec.data());
+        checkModel(spec.model());
+        checkTraining(spec.training());
+        checkSampling(spec.sampling());
+        checkSearch(spec.search(), spec.data());
+    }
+
+    private void checkData(DataSpec data) {
+        require(DATASET_NAME.matcher(data.dataset()).matches(), "data.dataset",
+                "must be a registered dataset name (lower case letters, digits, '.', '_', '-')");
+        int resolution = data.resolution();
+        require(resolution >= 4 && resolution <= 512 && Integer.bitCount(resolution) == 1, "data.resolution",
+                "must be a power of two between 4 and 512, got " + resolution);
+        require(data.classes() >= 1, "data.classes", "must be at least 1, got " + data.classes());
+        if (data.mix() != null) {
+            require(data.mix().dataset() != null && DATASET_NAME.matcher(data.mix().dataset()).matches(),
+                    "data.mix.dataset", "must name a registered dataset");
+            Double alpha = data.mix().alpha();
+            require(alpha != null && alpha >= 0 && alpha <= 1, "data.mix.alpha", "must be in [0, 1], got " + alpha);
+        }
+    }
+
+    private void checkModel(ModelSpec model) {
+        require(MODEL_KINDS.contains(model.kind()), "model.kind",
+                "must be one of " + MODEL_KINDS + ", got '" + model.kind() + "'");
+        if (model.isOptimum()) {
+            return;
+        }
+        require(model.modelChannels() >= 1, "model.modelChannels", "must be at least 1");
+        require(!model.channelMult().isEmpty() && model.channelMult().stream().allMatch(m -> m != null && m >= 1),
+                "model.channelMult", "must be a non-empty list of positive integers");
+        require(model.numBlocks() >= 1, "model.numBlocks", "must be at least 1");
+        require(model.attnResolutions().stream().allMatch(r -> r != null && r >= 1),
+                "model.attnResolutions", "must list positive resolutions");
+        require(model.dropout() >= 0 && model.dropout() < 1, "model.dropout", "must be in [0, 1)");
+        require(EMBEDDINGS.contains(model.embeddingType()), "model.embeddingType",
+                "must be one of " + EMBEDDINGS + ", got '" + model.embeddingType() + "'");
+        require(model.skipConnections().size() == ModelSpec.SKIP_CONNECTIONS
+                        && model.skipConnections().stream().allMatch(s -> s != null),
+                "model.skipConnections", "must list exactly " + ModelSpec.SKIP_CONNECTIONS + " booleans");
+    }
+
+    private void checkTraining(TrainingSpec training) {
+        require(PRECONDITIONINGS.contains(training.preconditioning()), "training.preconditioning",
+                "must be one of " + PRECONDITIONINGS + ", got '" + training.preconditioning() + "'");
+        require(training.learningRate() > 0, "training.learningRate", "must be positive");
+        require(training.warmupImages() >= 0, "training.warmupImages", "must not be negative");
+        require(training.batchSize() >= 1, "training.batchSize", "must be at least 1");
+        require(training.adamBeta1() >= 0 && training.adamBeta1() < 1, "training.adamBeta1", "must be in [0, 1)");
+        require(training.adamBeta2() >= 0 && training.adamBeta2() < 1, "training.adamBeta2", "must be in [0, 1)");
+        require(training.adamEps() > 0, "training.adamEps", "must be positive");
+        require(training.weightDecay() >= 0, "training.weightDecay", "must not be negative");
+        require(training.emaDecay() == null || (training.emaDecay() >= 0 && training.emaDecay() <= 1),
+                "training.emaDecay", "must be in [0, 1]");
+        require(training.emaHalfLifeImages() == null || training.emaHalfLifeImages() >= 0,
+                "training.emaHalfLifeImages", "must not be negative");
+        require(training.emaDecay() == null || training.emaHalfLifeImages() == null, "training.emaDecay",
+                "give either emaDecay or emaHalfLifeImages, not both");
+        require(DURATION_UNITS.contains(training.durationUnit()), "training.durationUnit",
+                "must be one of " + DURATION_UNITS + ", got '" + training.durationUnit() + "'");
+        require(training.duration() >= 1, "training.duration", "must be at least 1");
+        require(training.snapshotEveryImages() == null || training.snapshotEveryImages() >= 1,
+                "training.snapshotEveryImages", "must be at least 1");
+        require(training.checkpointEveryImages() == null || training.checkpointEveryImages() >= 1,
+                "training.checkpointEveryImages", "must be at least 1");
+    }
+
+    private void checkSampling(SamplingSpec sampling) {
+        require(sampling.sampleCount() >= 1, "sampling.sampleCount", "must be at least 1");
+        require(sampling.firstSeed() >= 0, "sampling.firstSeed", "must not be negative");
+        require(sampling.numSteps() >= 2, "sampling.numSteps", "must be at least 2");
+        require(sampling.sigmaMin() > 0, "sampling.sigmaMin", "must be positive");
+        require(sampling.sigmaMax() > sampling.sigmaMin(), "sampling.sigmaMax", "must exceed sampling.sigmaMin");
+        require(sampling.rho() > 0, "sampling.rho", "must be positive");
+        require(sampling.churn() >= 0, "sampling.churn", "must not be negative");
+        require(sampling.noiseScale() >= 0, "sampling.noiseScale", "must not be negative");
+        require(sampling.batchSize() >= 1, "sampling.batchSize", "must be at least 1");
+    }
+
+    private void checkSearch(SearchSpec search, DataSpec data) {
+        require(search.eps() > 0 && search.eps() < 1, "search.eps", "must be in (0, 1), got " + search.eps());
+        require(search.minSize() >= Math.max(2, data.classes()), "search.minSize",
+                "must be at least 2 and at least data.classes (" + data.classes() + "), got " + search.minSize());
+        require(search.maxSize() >= search.minSize(), "search.maxSize",
+                "must be at least search.minSize (" + search.minSize() + "), got " + search.maxSize());
+        require(search.precision() > 0, "search.precision", "must be positive");
+        require(search.parallelProbes() >= 1 && search.parallelProbes() <= 64, "search.parallelProbes",
+                "must be between 1 and 64");
+    }
+
+    private void require(boolean condition, String field, String message) {
+        if (!condition) {
+            violations.add(new SpecViolation(field, message));
+        }
+    }
+}
