@@ -1,0 +1,109 @@
+package dev.emm.core.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.stream.Collectors;
+
+/**
+ * The one JSON mapping of every contract. Events are read leniently (a newer producer may add
+ * fields); experiment specs are read strictly so that a misspelt field is an error naming it.
+ */
+public final class Json {
+
+    private static final ObjectMapper EVENTS = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
+            .setSerializationInclusion(JsonInclude.Include.ALWAYS);
+
+    private static final ObjectMapper STRICT = EVENTS.copy()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+
+    private Json() {
+    }
+
+    public static ObjectMapper mapper() {
+        return EVENTS;
+    }
+
+    public static byte[] toBytes(Object value) {
+        try {
+            return EVENTS.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String toString(Object value) {
+        try {
+            return EVENTS.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String toPrettyString(Object value) {
+        try {
+            return EVENTS.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads an event or stored record; unknown fields are ignored. */
+    public static <T> T read(byte[] json, Class<T> type) {
+        try {
+            return EVENTS.readValue(json, type);
+        } catch (IOException e) {
+            throw new MalformedJsonException(fieldPath(e), originalMessage(e), e);
+        }
+    }
+
+    public static <T> T read(String json, Class<T> type) {
+        return read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
+    }
+
+    /** Reads user input strictly: unknown fields, trailing tokens and nulls for primitives fail. */
+    public static <T> T readStrict(byte[] json, Class<T> type) {
+        try {
+            return STRICT.readValue(json, type);
+        } catch (IOException e) {
+            throw new MalformedJsonException(fieldPath(e), originalMessage(e), e);
+        }
+    }
+
+    private static String originalMessage(IOException e) {
+        return e instanceof JsonProcessingException processing ? processing.getOriginalMessage() : e.getMessage();
+    }
+
+    private static String fieldPath(IOException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            return mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
+        }
+        return "$";
+    }
+
+    /** JSON that could not be read, with the path of the offending field ("$" for the document). */
+    public static final class MalformedJsonException extends RuntimeException {
+        private final String field;
+
+        MalformedJsonException(String field, String detail, Throwable cause) {
+            super("malformed JSON at " + field + ": " + detail, cause);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.emm.core.storage;
+
+/**
+ * Deterministic object keys (docs/STORAGE.md). Every key is a function of ids that the events
+ * carry, so a repeated event finds its result where the first delivery stored it.
+ */
+public final class StorageLayout {
+
+    public static final String DEFAULT_BUCKET = "emm";
+
+    private StorageLayout() {
+    }
+
+    public static String datasetPrefix(String dataset) {
+        return "datasets/" + dataset + "/";
+    }
+
+    public static String datasetManifest(String dataset) {
+        return datasetPrefix(dataset) + "manifest.json";
+    }
+
+    public static String datasetImages(String dataset) {
+        return datasetPrefix(dataset) + "images.emmds.gz";
+    }
+
+    public static String experimentPrefix(String experimentId) {
+        return "experiments/" + experimentId + "/";
+    }
+
+    public static String experimentSpec(String experimentId) {
+        return experimentPrefix(experimentId) + "spec.json";
+    }
+
+    public static String experimentState(String experimentId) {
+        return experimentPrefix(experimentId) + "state.json";
+    }
+
+    public static String experimentResult(String experimentId) {
+        return experimentPrefix(experimentId) + "result.json";
+    }
+
+    public static String runPrefix(String experimentId, String runId) {
+        return experimentPrefix(experimentId) + "runs/" + runId + "/";
+    }
+
+    public static String runCheckpoint(String experimentId, String runId) {
+        return runPrefix(experimentId, runId) + "checkpoint.bin";
+    }
+
+    public static String snapshotPrefix(String experimentId, String runId, int snapshot) {
+        return runPrefix(experimentId, runId) + "snapshots/" + String.format("%06d", snapshot) + "/";
+    }
+
+    public static String snapshotModel(String experimentId, String runId, int snapshot) {
+        return snapshotPrefix(experimentId, runId, snapshot) + "model.bin";
+    }
+
+    public static String snapshotSamples(String experimentId, String runId, int snapshot) {
+        return snapshotPrefix(experimentId, runId, snapshot) + "samples.emmds.gz";
+    }
+
+    public static String snapshotDistances(String experimentId, String runId, int snapshot) {
+        return snapshotPrefix(experimentId, runId, snapshot) + "distances.bin";
+    }
+
+    public static String snapshotMetric(String experimentId, String runId, int snapshot) {
+        return snapshotPrefix(experimentId, runId, snapshot) + "metric.json";
+    }
+}
