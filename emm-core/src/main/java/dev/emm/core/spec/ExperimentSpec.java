@@ -16,7 +16,7 @@ public record ExperimentSpec(
     public ExperimentSpec withDefaults() {
         return new ExperimentSpec(
                 name == null ? "experiment" : name,
-                (data == null ? new DataSpec(null, null, null, null, null, null) : data).withDefaults(),
+                (data == null ? new DataSpec(null, null, null, null, null, null, null) : data).withDefaults(),
                 (model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model).withDefaults(),
                 (training == null ? new TrainingSpec(null, null, null, null, null, null, null, null, null, null,
                         null, null, null, null, null) : training).withDefaults(),

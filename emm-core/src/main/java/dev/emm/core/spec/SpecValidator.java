@@ -49,6 +49,7 @@ public final class SpecValidator {
         require(resolution >= 4 && resolution <= 512 && Integer.bitCount(resolution) == 1, "data.resolution",
                 "must be a power of two between 4 and 512, got " + resolution);
         require(data.classes() >= 1, "data.classes", "must be at least 1, got " + data.classes());
+        require(data.labelClasses() >= 1, "data.labelClasses", "must be at least 1, got " + data.labelClasses());
         if (data.mix() != null) {
             require(data.mix().dataset() != null && DATASET_NAME.matcher(data.mix().dataset()).matches(),
                     "data.mix.dataset", "must name a registered dataset");

@@ -1,0 +1,139 @@
+package dev.emm.core.sampling;
+
+import dev.emm.core.data.ImageSet;
+import dev.emm.core.spec.SamplingSpec;
+import java.util.Random;
+import java.util.function.IntConsumer;
+
+/**
+ * EDM's deterministic-plus-churn Heun sampler (Karras et al. 2022, Algorithm 2), with float64
+ * state as in the reference. Each sample draws its latent, its class and its churn noise from its
+ * own generator seeded by its seed, so a sample depends on its seed alone, never on batching.
+ */
+public final class EdmHeunSampler {
+
+    private final SamplingSpec spec;
+    private final double[] timeSteps;
+
+    public EdmHeunSampler(SamplingSpec spec) {
+        this.spec = spec;
+        this.timeSteps = timeSteps(spec);
+    }
+
+    /** sigma_i = (sigma_max^(1/rho) + i/(N-1) (sigma_min^(1/rho) - sigma_max^(1/rho)))^rho, then 0. */
+    static double[] timeSteps(SamplingSpec spec) {
+        int n = spec.numSteps();
+        double inverseRho = 1.0 / spec.rho();
+        double maxRoot = Math.pow(spec.sigmaMax(), inverseRho);
+        double minRoot = Math.pow(spec.sigmaMin(), inverseRho);
+        double[] steps = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            steps[i] = Math.pow(maxRoot + (double) i / (n - 1) * (minRoot - maxRoot), spec.rho());
+        }
+        steps[n] = 0;
+        return steps;
+    }
+
+    public double[] timeSteps() {
+        return timeSteps.clone();
+    }
+
+    /** Network evaluations per sample: two per step except the last, which is an Euler step. */
+    public int evaluationsPerSample() {
+        return 2 * spec.numSteps() - 1;
+    }
+
+    /**
+     * Generates {@code spec.sampleCount()} samples with seeds firstSeed.., in batches of
+     * {@code spec.batchSize()}, quantized to uint8 the way the reference saves its PNGs.
+     * {@code progress} receives the number of samples finished after each batch.
+     */
+    public ImageSet sampleAll(Denoiser denoiser, int channels, int resolution, IntConsumer progress) {
+        int count = spec.sampleCount();
+        int dimension = channels * resolution * resolution;
+        byte[] pixels = new byte[count * dimension];
+        int[] labels = new int[count];
+        for (int start = 0; start < count; start += spec.batchSize()) {
+            int batch = Math.min(spec.batchSize(), count - start);
+            long[] seeds = new long[batch];
+            for (int b = 0; b < batch; b++) {
+                seeds[b] = spec.firstSeed() + start + b;
+            }
+            Batch result = sample(denoiser, seeds, dimension);
+            for (int b = 0; b < batch; b++) {
+                quantize(result.images()[b], pixels, (start + b) * dimension);
+                labels[start + b] = result.classLabels() == null ? 0 : result.classLabels()[b];
+            }
+            progress.accept(start + batch);
+        }
+        int classCount = Math.max(1, denoiser.labelDim());
+        return new ImageSet(channels, resolution, resolution, classCount, labels, pixels);
+    }
+
+    /** The float64 samples of one batch and the class each was conditioned on (null if unconditional). */
+    public record Batch(double[][] images, int[] classLabels) {
+    }
+
+    public Batch sample(Denoiser denoiser, long[] seeds, int dimension) {
+        int batch = seeds.length;
+        Random[] generators = new Random[batch];
+        double[][] x = new double[batch][dimension];
+        int[] classLabels = denoiser.labelDim() > 0 ? new int[batch] : null;
+        for (int b = 0; b < batch; b++) {
+            generators[b] = new Random(seeds[b]);
+            for (int j = 0; j < dimension; j++) {
+                x[b][j] = generators[b].nextGaussian() * timeSteps[0];
+            }
+            if (classLabels != null) {
+                classLabels[b] = generators[b].nextInt(denoiser.labelDim());
+            }
+        }
+        int n = spec.numSteps();
+        double churnCap = Math.sqrt(2) - 1;
+        for (int i = 0; i < n; i++) {
+            double tCur = timeSteps[i];
+            double tNext = timeSteps[i + 1];
+            boolean churning = spec.churn() > 0 && tCur >= spec.churnSigmaMin() && tCur <= spec.churnSigmaMaxOrInfinity();
+            double gamma = churning ? Math.min(spec.churn() / n, churnCap) : 0;
+            double tHat = tCur + gamma * tCur;
+            double[][] xHat = x;
+            if (gamma > 0) {
+                double noise = Math.sqrt(tHat * tHat - tCur * tCur) * spec.noiseScale();
+                xHat = new double[batch][dimension];
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < dimension; j++) {
+                        xHat[b][j] = x[b][j] + noise * generators[b].nextGaussian();
+                    }
+                }
+            }
+            double[][] denoised = denoiser.denoise(xHat, tHat, classLabels);
+            double[][] slope = new double[batch][dimension];
+            double[][] next = new double[batch][dimension];
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < dimension; j++) {
+                    slope[b][j] = (xHat[b][j] - denoised[b][j]) / tHat;
+                    next[b][j] = xHat[b][j] + (tNext - tHat) * slope[b][j];
+                }
+            }
+            if (i < n - 1) {
+                double[][] corrected = denoiser.denoise(next, tNext, classLabels);
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < dimension; j++) {
+                        double slopePrime = (next[b][j] - corrected[b][j]) / tNext;
+                        next[b][j] = xHat[b][j] + (tNext - tHat) * (0.5 * slope[b][j] + 0.5 * slopePrime);
+                    }
+                }
+            }
+            x = next;
+        }
+        return new Batch(x, classLabels);
+    }
+
+    /** clip(x * 127.5 + 128, 0, 255) truncated to uint8, as the reference writes its PNGs. */
+    public static void quantize(double[] image, byte[] target, int offset) {
+        for (int j = 0; j < image.length; j++) {
+            double value = Math.min(255, Math.max(0, image[j] * 127.5 + 128));
+            target[offset + j] = (byte) (int) value;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.emm.core.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emm.core.TestData;
+import dev.emm.core.data.ImageSet;
+import dev.emm.core.data.TrainingSubset;
+import dev.emm.core.metric.MemorizationMetric;
+import dev.emm.core.metric.MemorizationSummary;
+import dev.emm.core.optimum.OptimalDenoiser;
+import dev.emm.core.spec.DataSpec;
+import dev.emm.core.spec.LabelMode;
+import dev.emm.core.spec.SamplingSpec;
+import org.junit.jupiter.api.Test;
+
+class EdmHeunSamplerTest {
+
+    private static SamplingSpec sampling(int count, int batch, double churn) {
+        return new SamplingSpec(count, 0L, 18, 0.002, 80.0, 7.0, churn, 0.05, 50.0, 1.003, batch);
+    }
+
+    private static TrainingSubset subset(int size, LabelMode mode) {
+        return TrainingSubset.materialize(TestData.mnist(), new DataSpec("mnist", 8, 10, mode, 10, 0L, null), size);
+    }
+
+    @Test
+    void scheduleFollowsEdm() {
+        double[] steps = new EdmHeunSampler(sampling(1, 1, 0)).timeSteps();
+        assertEquals(19, steps.length);
+        assertEquals(80.0, steps[0], 1e-12);
+        assertEquals(0.002, steps[17], 1e-15);
+        assertEquals(0.0, steps[18]);
+        for (int i = 1; i < 18; i++) {
+            assertTrue(steps[i] < steps[i - 1]);
+        }
+        assertEquals(57.5855, steps[1], 1e-3);
+        assertEquals(35, new EdmHeunSampler(sampling(1, 1, 0)).evaluationsPerSample());
+    }
+
+    @Test
+    void aSampleDependsOnItsSeedAloneNotOnTheBatch() {
+        Denoiser denoiser = new OptimalDenoiser(subset(50, LabelMode.TRUE).images(), 10);
+        for (double churn : new double[] {0, 40}) {
+            ImageSet reference = null;
+            for (int batch : new int[] {1, 7, 64}) {
+                ImageSet samples = new EdmHeunSampler(sampling(64, batch, churn)).sampleAll(denoiser, 1, 8, done -> { });
+                if (reference == null) {
+                    reference = samples;
+                } else {
+                    assertArrayEquals(reference.pixels(), samples.pixels(), "batch " + batch + " churn " + churn);
+                    assertArrayEquals(reference.labels(), samples.labels());
+                }
+            }
+        }
+    }
+
+    @Test
+    void theOptimalDenoiserReproducesTrainingImages() {
+        TrainingSubset train = subset(40, LabelMode.NONE);
+        Denoiser denoiser = new OptimalDenoiser(train.images(), 0);
+        ImageSet samples = new EdmHeunSampler(sampling(200, 50, 0)).sampleAll(denoiser, 1, 8, done -> { });
+        MemorizationSummary summary = MemorizationMetric.nearestTwo(samples, train.images()).summary();
+        assertTrue(summary.ratio() >= 0.95, "optimum memorization ratio " + summary.ratio());
+    }
+}

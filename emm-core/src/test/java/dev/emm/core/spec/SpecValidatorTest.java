@@ -1,0 +1,64 @@
+package dev.emm.core.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emm.core.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+
+    private static ExperimentSpec parse(String json) {
+        return Json.readStrict(json.getBytes(StandardCharsets.UTF_8), ExperimentSpec.class);
+    }
+
+    @Test
+    void anEmptySpecGetsThePaperDefaults() {
+        ExperimentSpec spec = SpecValidator.validated(parse("{}"));
+        assertEquals("ddpmpp", spec.model().kind());
+        assertEquals(128, spec.model().modelChannels());
+        assertEquals(List.of(2, 2, 2), spec.model().channelMult());
+        assertEquals(0.13, spec.model().dropout());
+        assertEquals("vp", spec.training().preconditioning());
+        assertEquals(512, spec.training().batchSize());
+        assertEquals(40_000L, spec.training().duration());
+        assertEquals(10_000, spec.sampling().sampleCount());
+        assertEquals(18, spec.sampling().numSteps());
+        assertEquals(0.1, spec.search().eps());
+        assertEquals(9, spec.model().skipConnections().size());
+    }
+
+    @Test
+    void violationsNameTheirFields() {
+        InvalidSpecException error = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
+                "{\"data\":{\"resolution\":12},\"model\":{\"kind\":\"gan\"},\"search\":{\"minSize\":100,\"maxSize\":50}}")));
+        List<String> fields = error.violations().stream().map(SpecViolation::field).toList();
+        assertEquals(List.of("data.resolution", "model.kind", "search.maxSize"), fields);
+        assertTrue(error.getMessage().contains("data.resolution: must be a power of two"), error.getMessage());
+    }
+
+    @Test
+    void skipMaskMustHaveNineEntries() {
+        InvalidSpecException error = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
+                "{\"model\":{\"skipConnections\":[true,false]}}")));
+        assertEquals("model.skipConnections", error.field());
+    }
+
+    @Test
+    void malformedJsonNamesTheField() {
+        Json.MalformedJsonException unknown = assertThrows(Json.MalformedJsonException.class,
+                () -> parse("{\"search\":{\"minSise\":3}}"));
+        assertEquals("search.minSise", unknown.field());
+        Json.MalformedJsonException wrongType = assertThrows(Json.MalformedJsonException.class,
+                () -> parse("{\"sampling\":{\"sampleCount\":\"many\"}}"));
+        assertEquals("sampling.sampleCount", wrongType.field());
+        Json.MalformedJsonException badMode = assertThrows(Json.MalformedJsonException.class,
+                () -> parse("{\"data\":{\"labelMode\":\"sometimes\"}}"));
+        assertEquals("data.labelMode", badMode.field());
+        Json.MalformedJsonException broken = assertThrows(Json.MalformedJsonException.class, () -> parse("{\"data\":"));
+        assertTrue(broken.getMessage().contains("end-of-input"), broken.getMessage());
+    }
+}
