@@ -47,12 +47,7 @@ public record TrainingSubset(ImageSet images, int labelDim) {
             trueLabels[j] = source.label(sourceIndex[j]);
         }
         LabelMode mode = data.labelMode();
-        int labelDim = switch (mode) {
-            case NONE -> 0;
-            case TRUE -> classes;
-            case RANDOM -> data.labelClasses();
-            case UNIQUE -> size;
-        };
+        int labelDim = labelDim(data, size);
         int[] labels = switch (mode) {
             case NONE, TRUE -> trueLabels;
             case RANDOM -> randomLabels(sourceIndex, data.labelClasses(), data.labelSeed());
@@ -61,6 +56,16 @@ public record TrainingSubset(ImageSet images, int labelDim) {
         ImageSet subset = new ImageSet(source.channels(), source.height(), source.width(),
                 Math.max(labelDim, classes), labels, pixels);
         return new TrainingSubset(Resampling.toResolution(subset, data.resolution()), labelDim);
+    }
+
+    /** The number of conditioning classes of a run of {@code size} images; 0 when unconditional. */
+    public static int labelDim(DataSpec data, int size) {
+        return switch (data.labelMode()) {
+            case NONE -> 0;
+            case TRUE -> data.classes();
+            case RANDOM -> data.labelClasses();
+            case UNIQUE -> size;
+        };
     }
 
     /** Class c gets ceil((size - c) / classes) images: balanced, and monotone in size for every c. */

@@ -15,10 +15,11 @@ public final class Topics {
     public static final String SNAPSHOTS_SAVED = "emm.snapshots.saved";
     public static final String SAMPLES_READY = "emm.samples.ready";
     public static final String METRIC_RESULTS = "emm.metric.results";
+    public static final String RUNS_FAILED = "emm.runs.failed";
 
     public static final List<String> ALL = List.of(EXPERIMENTS_SUBMITTED, EXPERIMENTS_SUBMITTED_DEAD_LETTER,
             EXPERIMENTS_REJECTED, EXPERIMENTS_PROGRESS, EXPERIMENTS_COMPLETED, TRAIN_REQUESTS, TRAINING_PROGRESS,
-            SNAPSHOTS_SAVED, SAMPLES_READY, METRIC_RESULTS);
+            SNAPSHOTS_SAVED, SAMPLES_READY, METRIC_RESULTS, RUNS_FAILED);
 
     private Topics() {
     }
