@@ -50,7 +50,10 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     private static EmbeddedS3 start(ContextBuilder blobStoreBuilder, int port, S3Credentials credentials) {
-        BlobStoreContext blobStore = blobStoreBuilder.build(BlobStoreContext.class);
+        // The file-system backend insists on an identity of its own; it signs nothing with it.
+        BlobStoreContext blobStore = blobStoreBuilder
+                .credentials(credentials.accessKey(), credentials.secretKey())
+                .build(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(blobStore.getBlobStore())
                 .endpoint(URI.create("http://" + HOST + ":" + port))
