@@ -43,6 +43,11 @@ public final class StorageLayout {
         return experimentPrefix(experimentId) + "runs/" + runId + "/";
     }
 
+    /** The exact images the run trained on, which the metric compares against. */
+    public static String runTrainingSubset(String experimentId, String runId) {
+        return runPrefix(experimentId, runId) + "training-subset.emmds.gz";
+    }
+
     public static String runCheckpoint(String experimentId, String runId) {
         return runPrefix(experimentId, runId) + "checkpoint.bin";
     }

@@ -1,0 +1,30 @@
+package dev.emm.service;
+
+import dev.emm.core.storage.StorageLayout;
+import dev.emm.store.ObjectStore;
+import dev.emm.store.StoreConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The object store every service reads and writes, configured by {@code emm.store.*}. */
+@ApplicationScoped
+public class StoreProducer {
+
+    @Produces
+    @ApplicationScoped
+    ObjectStore objectStore(
+            @ConfigProperty(name = "emm.store.endpoint") String endpoint,
+            @ConfigProperty(name = "emm.store.access-key") String accessKey,
+            @ConfigProperty(name = "emm.store.secret-key") String secretKey,
+            @ConfigProperty(name = "emm.store.bucket", defaultValue = StorageLayout.DEFAULT_BUCKET) String bucket) {
+        ObjectStore store = new ObjectStore(new StoreConfig(endpoint, accessKey, secretKey, bucket));
+        store.ensureBucket();
+        return store;
+    }
+
+    void close(@Disposes ObjectStore store) {
+        store.close();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.emm.metric;
+
+import dev.emm.core.data.ImageSet;
+import dev.emm.core.events.MetricComputed;
+import dev.emm.core.events.RunRef;
+import dev.emm.core.events.SamplesReady;
+import dev.emm.core.events.Topics;
+import dev.emm.core.json.Json;
+import dev.emm.core.metric.MemorizationMetric;
+import dev.emm.core.metric.MemorizationSummary;
+import dev.emm.core.metric.NeighbourDistances;
+import dev.emm.core.storage.StorageLayout;
+import dev.emm.service.EventMeters;
+import dev.emm.service.EventPublisher;
+import dev.emm.service.RunData;
+import dev.emm.service.RunStage;
+import dev.emm.store.ObjectStore;
+import io.micrometer.core.instrument.Tags;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Measures each snapshot's samples against exactly the run's training subset and stores the
+ * per-sample distances and the summary; a repeated event republishes the stored summary.
+ */
+@ApplicationScoped
+public class SamplesConsumer {
+
+    private static final Logger LOG = Logger.getLogger(SamplesConsumer.class);
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    RunData runData;
+
+    @Inject
+    EventMeters meters;
+
+    @Inject
+    @Channel("metric-results")
+    MutinyEmitter<Record<String, String>> results;
+
+    @Inject
+    @Channel("runs-failed")
+    MutinyEmitter<Record<String, String>> failures;
+
+    private final Map<String, AtomicReference<MemorizationSummary>> ratioGauges = new ConcurrentHashMap<>();
+
+    @Incoming("samples-ready")
+    @Blocking
+    public void onSamples(String payload) {
+        SamplesReady ready = Json.read(payload, SamplesReady.class);
+        RunStage.execute("metric", Topics.SAMPLES_READY, ready.run(), meters, failures, () -> measure(ready));
+    }
+
+    private void measure(SamplesReady ready) {
+        RunRef run = ready.run();
+        String summaryKey = StorageLayout.snapshotMetric(run.experimentId(), run.runId(), ready.snapshot());
+        String distancesKey = StorageLayout.snapshotDistances(run.experimentId(), run.runId(), ready.snapshot());
+        MemorizationSummary summary = store.find(summaryKey)
+                .map(bytes -> Json.read(bytes, MemorizationSummary.class))
+                .orElseGet(() -> {
+                    ImageSet samples = runData.readImageSet(ready.samplesKey());
+                    ImageSet training = runData.trainingSubset(run).images();
+                    NeighbourDistances distances = MemorizationMetric.nearestTwo(samples, training);
+                    store.put(distancesKey, distances.toBytes());
+                    MemorizationSummary measured = distances.summary();
+                    store.put(summaryKey, Json.toBytes(measured));
+                    return measured;
+                });
+        LOG.infof("run %s snapshot %d (|D| = %d): memorization ratio %.4f [%.4f, %.4f] of %d samples", run.runId(),
+                ready.snapshot(), run.size(), summary.ratio(), summary.ciLow(), summary.ciHigh(), summary.sampleCount());
+        ratioGauge(run, ready.snapshot()).set(summary);
+        EventPublisher.publish(results, run.runId(),
+                MetricComputed.of(run, ready.snapshot(), ready.last(), summary, distancesKey));
+    }
+
+    private AtomicReference<MemorizationSummary> ratioGauge(RunRef run, int snapshot) {
+        return ratioGauges.computeIfAbsent(run.runId() + "/" + snapshot, key -> {
+            AtomicReference<MemorizationSummary> holder = new AtomicReference<>(MemorizationSummary.of(0, 1));
+            meters.registry().gauge("emm.memorization.ratio", Tags.of("experiment", run.experimentId(),
+                    "size", Integer.toString(run.size()), "snapshot", Integer.toString(snapshot)), holder,
+                    latest -> latest.get().ratio());
+            return holder;
+        });
+    }
+}

@@ -1,0 +1,70 @@
+package dev.emm.orchestrator;
+
+import dev.emm.core.orchestration.ExperimentState;
+import dev.emm.core.spec.InvalidSpecException;
+import dev.emm.core.spec.SpecViolation;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** REST entry: submit an experiment, read one, list all. */
+@Path("/experiments")
+@Produces(MediaType.APPLICATION_JSON)
+public class ExperimentResource {
+
+    @Inject
+    Orchestrator orchestrator;
+
+    @Inject
+    ExperimentRepository repository;
+
+    /** The body is read as text so that malformed JSON gets the same field-naming 400 as an invalid spec. */
+    @POST
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
+    public Response submit(String body) {
+        SubmissionReader.Submission submission;
+        try {
+            submission = SubmissionReader.read(body, null);
+        } catch (InvalidSpecException e) {
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .entity(Map.of("error", "invalid experiment spec", "field", e.field(),
+                            "violations", e.violations().stream().map(ExperimentResource::violation).toList()))
+                    .build();
+        }
+        ExperimentState state = orchestrator.submit(submission.experimentId(), submission.spec());
+        return Response.created(URI.create("/experiments/" + state.experimentId()))
+                .entity(ExperimentView.of(state, orchestrator::trainingProgress))
+                .build();
+    }
+
+    @GET
+    @Path("/{id}")
+    public ExperimentView get(@PathParam("id") String id) {
+        return repository.find(id)
+                .map(state -> ExperimentView.of(state, orchestrator::trainingProgress))
+                .orElseThrow(() -> new NotFoundException("no experiment " + id));
+    }
+
+    @GET
+    public List<ExperimentView> list() {
+        return repository.all().stream()
+                .sorted(Comparator.comparing(ExperimentState::experimentId))
+                .map(state -> ExperimentView.of(state, orchestrator::trainingProgress))
+                .toList();
+    }
+
+    private static Map<String, String> violation(SpecViolation violation) {
+        return Map.of("field", violation.field(), "message", violation.message());
+    }
+}

@@ -1,0 +1,130 @@
+package dev.emm.orchestrator;
+
+import dev.emm.core.events.ExperimentCompleted;
+import dev.emm.core.events.ExperimentProgress;
+import dev.emm.core.events.MetricComputed;
+import dev.emm.core.events.RunFailed;
+import dev.emm.core.events.TrainRequested;
+import dev.emm.core.events.TrainingProgress;
+import dev.emm.core.orchestration.ExperimentState;
+import dev.emm.core.orchestration.ExperimentStateMachine;
+import dev.emm.core.orchestration.Transition;
+import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.service.EventPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies the core state machine to each input, persists the new state, then publishes its events.
+ * Transitions are serialized: the inputs of one experiment arrive on several topics.
+ */
+@ApplicationScoped
+public class Orchestrator {
+
+    private static final Logger LOG = Logger.getLogger(Orchestrator.class);
+
+    @Inject
+    ExperimentRepository repository;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    @Channel("train-requests")
+    MutinyEmitter<Record<String, String>> trainRequests;
+
+    @Inject
+    @Channel("experiment-progress")
+    MutinyEmitter<Record<String, String>> experimentProgress;
+
+    @Inject
+    @Channel("experiments-completed")
+    MutinyEmitter<Record<String, String>> experimentsCompleted;
+
+    private final Map<String, TrainingProgress> latestTraining = new ConcurrentHashMap<>();
+
+    void resumeOnStart(@Observes StartupEvent start) {
+        registry.gauge("emm.experiments.in.flight", this,
+                self -> self.repository.all().stream().filter(state -> !state.finished()).count());
+        for (ExperimentState state : repository.loadAll()) {
+            List<Object> events = ExperimentStateMachine.resume(state);
+            if (!events.isEmpty()) {
+                LOG.infof("resuming experiment %s: %d run(s) of the current round requested again",
+                        state.experimentId(), events.size());
+                publish(events);
+            }
+        }
+    }
+
+    /** Starts an experiment unless one with this id exists; returns its current state. */
+    public synchronized ExperimentState submit(String experimentId, ExperimentSpec validatedSpec) {
+        Optional<ExperimentState> existing = repository.find(experimentId);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        LOG.infof("experiment %s submitted (%s, model %s, sizes %d..%d)", experimentId, validatedSpec.name(),
+                validatedSpec.model().kind(), validatedSpec.search().minSize(), validatedSpec.search().maxSize());
+        return apply(ExperimentStateMachine.start(experimentId, validatedSpec));
+    }
+
+    public synchronized void onMetric(MetricComputed metric) {
+        transition(metric.run().experimentId(), state -> ExperimentStateMachine.onMetric(state, metric));
+    }
+
+    public synchronized void onRunFailed(RunFailed failure) {
+        transition(failure.run().experimentId(), state -> ExperimentStateMachine.onRunFailed(state, failure));
+    }
+
+    public void onTrainingProgress(TrainingProgress progress) {
+        latestTraining.put(progress.runId(), progress);
+    }
+
+    public Optional<TrainingProgress> trainingProgress(String runId) {
+        return Optional.ofNullable(latestTraining.get(runId));
+    }
+
+    private void transition(String experimentId, Function<ExperimentState, Transition> step) {
+        Optional<ExperimentState> state = repository.find(experimentId);
+        if (state.isEmpty()) {
+            LOG.warnf("event for unknown experiment %s ignored", experimentId);
+            return;
+        }
+        apply(step.apply(state.get()));
+    }
+
+    private ExperimentState apply(Transition transition) {
+        repository.save(transition.state());
+        publish(transition.events());
+        return transition.state();
+    }
+
+    private void publish(List<Object> events) {
+        for (Object event : events) {
+            if (event instanceof TrainRequested request) {
+                registry.counter("emm.search.probes", "experiment", request.run().experimentId()).increment();
+                LOG.infof("requesting run %s (|D| = %d)", request.run().runId(), request.run().size());
+                EventPublisher.publish(trainRequests, request.run().runId(), request);
+            } else if (event instanceof ExperimentProgress progress) {
+                EventPublisher.publish(experimentProgress, progress.experimentId(), progress);
+            } else if (event instanceof ExperimentCompleted completed) {
+                LOG.infof("experiment %s finished: %s, EMM %s", completed.result().experimentId(),
+                        completed.result().status(), completed.result().emm());
+                EventPublisher.publish(experimentsCompleted, completed.result().experimentId(), completed);
+            } else {
+                throw new IllegalStateException("no topic for " + event.getClass().getSimpleName());
+            }
+        }
+    }
+}

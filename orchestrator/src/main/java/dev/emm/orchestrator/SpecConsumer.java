@@ -1,0 +1,54 @@
+package dev.emm.orchestrator;
+
+import dev.emm.core.events.ExperimentRejected;
+import dev.emm.core.events.Topics;
+import dev.emm.core.spec.InvalidSpecException;
+import dev.emm.service.EventMeters;
+import dev.emm.service.EventPublisher;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Experiments submitted through Kafka. A record that cannot become an experiment yields a
+ * rejection event and is then nacked, which sends it to the dead-letter topic; the consumer
+ * carries on with the next record.
+ */
+@ApplicationScoped
+public class SpecConsumer {
+
+    private static final Logger LOG = Logger.getLogger(SpecConsumer.class);
+
+    @Inject
+    Orchestrator orchestrator;
+
+    @Inject
+    EventMeters meters;
+
+    @Inject
+    @Channel("experiments-rejected")
+    MutinyEmitter<Record<String, String>> rejections;
+
+    @Incoming("experiment-specs")
+    @Blocking
+    public void onSubmitted(ConsumerRecord<String, String> record) {
+        try {
+            SubmissionReader.Submission submission = SubmissionReader.read(record.value(), record.key());
+            orchestrator.submit(submission.experimentId(), submission.spec());
+            meters.handled(Topics.EXPERIMENTS_SUBMITTED, "accepted");
+        } catch (InvalidSpecException e) {
+            LOG.warnf("rejected experiment record at offset %d (key %s): %s", record.offset(), record.key(),
+                    e.getMessage());
+            String key = record.key() == null ? "offset-" + record.offset() : record.key();
+            EventPublisher.publish(rejections, key, ExperimentRejected.of(record.key(), e.field(), e.getMessage()));
+            meters.handled(Topics.EXPERIMENTS_SUBMITTED, "rejected");
+            throw e;
+        }
+    }
+}

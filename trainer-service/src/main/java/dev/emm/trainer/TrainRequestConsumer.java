@@ -1,0 +1,64 @@
+package dev.emm.trainer;
+
+import dev.emm.core.events.RunRef;
+import dev.emm.core.events.SnapshotSaved;
+import dev.emm.core.events.Topics;
+import dev.emm.core.events.TrainRequested;
+import dev.emm.core.json.Json;
+import dev.emm.service.EventMeters;
+import dev.emm.service.EventPublisher;
+import dev.emm.service.RunStage;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes train requests one at a time. A repeated request finds its snapshots already stored and
+ * only announces them again, so at-least-once delivery never trains a run twice.
+ */
+@ApplicationScoped
+public class TrainRequestConsumer {
+
+    private static final Logger LOG = Logger.getLogger(TrainRequestConsumer.class);
+
+    @Inject
+    OptimumTrainer optimumTrainer;
+
+    @Inject
+    EventMeters meters;
+
+    @Inject
+    @Channel("snapshots-saved")
+    MutinyEmitter<Record<String, String>> snapshots;
+
+    @Inject
+    @Channel("runs-failed")
+    MutinyEmitter<Record<String, String>> failures;
+
+    @Incoming("train-requests")
+    @Blocking
+    public void onTrainRequest(String payload) {
+        RunRef run = Json.read(payload, TrainRequested.class).run();
+        RunStage.execute("train", Topics.TRAIN_REQUESTS, run, meters, failures, () -> train(run));
+    }
+
+    private void train(RunRef run) {
+        if (!run.spec().model().isOptimum()) {
+            throw new IllegalArgumentException("model kind '" + run.spec().model().kind()
+                    + "' cannot be trained by this trainer build");
+        }
+        OptimumTrainer.Outcome outcome = optimumTrainer.train(run);
+        meters.registry().counter("emm.training.runs", "outcome", outcome.trained() ? "trained" : "already-stored")
+                .increment();
+        LOG.infof("run %s: %s, %d snapshot(s)", run.runId(), outcome.trained() ? "trained" : "already stored",
+                outcome.snapshots().size());
+        for (SnapshotSaved snapshot : outcome.snapshots()) {
+            EventPublisher.publish(snapshots, run.runId(), snapshot);
+        }
+    }
+}
