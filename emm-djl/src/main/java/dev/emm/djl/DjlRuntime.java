@@ -1,0 +1,69 @@
+package dev.emm.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.lang.System.Logger.Level;
+
+/**
+ * Starts DJL's PyTorch engine once per process with deliberate thread settings and picks the
+ * device: the first CUDA GPU when the engine sees one, else the CPU.
+ *
+ * <p>Threads: intra-op threads default to the number of processors the JVM may use (set
+ * {@code EMM_TORCH_THREADS} or {@code -Dai.djl.pytorch.num_threads} to override); inter-op threads
+ * default to 1, since a training step is one sequential chain of ops. Both must be set before the
+ * engine starts, which is why every EMM entry point goes through {@link #engine()}.
+ *
+ * <p>Memory: native arrays are freed when closed, not by the GC. Set the environment variables
+ * {@code MALLOC_MMAP_THRESHOLD_=33554432} and {@code MALLOC_TRIM_THRESHOLD_=1073741824} for the JVM
+ * (glibc reads them at start): without them freed activation blocks go back to the OS and fault in
+ * again on every step.
+ */
+public final class DjlRuntime {
+
+    private static final System.Logger LOG = System.getLogger(DjlRuntime.class.getName());
+    private static volatile Engine engine;
+
+    private DjlRuntime() {
+    }
+
+    /** The PyTorch engine, started on first use with EMM's thread settings. */
+    public static Engine engine() {
+        Engine e = engine;
+        if (e == null) {
+            synchronized (DjlRuntime.class) {
+                e = engine;
+                if (e == null) {
+                    configureThreads();
+                    e = Engine.getEngine("PyTorch");
+                    LOG.log(Level.INFO, "DJL engine {0} {1}, {2} GPU(s), intra-op threads {3}, inter-op threads {4}",
+                            e.getEngineName(), e.getVersion(), e.getGpuCount(),
+                            System.getProperty("ai.djl.pytorch.num_threads"),
+                            System.getProperty("ai.djl.pytorch.num_interop_threads"));
+                    engine = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** CUDA device 0 when the engine has a GPU, else the CPU. */
+    public static Device defaultDevice() {
+        Engine e = engine();
+        return e.getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
+    }
+
+    private static void configureThreads() {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            String env = System.getenv("EMM_TORCH_THREADS");
+            int threads = env != null && !env.isBlank() ? Integer.parseInt(env.trim())
+                    : Runtime.getRuntime().availableProcessors();
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        if (System.getProperty("ai.djl.pytorch.graph_optimizer") == null) {
+            System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+        }
+    }
+}

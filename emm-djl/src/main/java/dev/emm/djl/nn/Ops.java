@@ -1,0 +1,81 @@
+package dev.emm.djl.nn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/** Small fused-where-possible helpers shared by the blocks. */
+public final class Ops {
+
+    private static final Map<Device, NDManager> CONSTANT_MANAGERS = new ConcurrentHashMap<>();
+    private static final Map<String, NDArray> CONSTANTS = new ConcurrentHashMap<>();
+
+    private Ops() {
+    }
+
+    /** SiLU, x * sigmoid(x); the sigmoid is released at once (autograd keeps its own reference). */
+    public static NDArray silu(NDArray x) {
+        try (NDArray s = x.getNDArrayInternal().sigmoid()) {
+            return x.mul(s);
+        }
+    }
+
+    /** {@link #silu(NDArray)}, closing its input. */
+    public static NDArray siluConsume(NDArray x) {
+        NDArray y = silu(x);
+        x.close();
+        return y;
+    }
+
+    /** Adds {@code b} to {@code a} and closes both. */
+    public static NDArray addConsume(NDArray a, NDArray b) {
+        NDArray y = a.add(b);
+        a.close();
+        b.close();
+        return y;
+    }
+
+    /** Multiplies by a scalar and closes the input. */
+    public static NDArray scaleConsume(NDArray a, double factor) {
+        NDArray y = a.mul(factor);
+        a.close();
+        return y;
+    }
+
+    /**
+     * A process-wide constant (never trained, never closed) for the given key, device and data
+     * type, created once by {@code factory} in a long-lived manager of that device.
+     */
+    public static NDArray constant(String key, Device device, DataType dataType, Function<NDManager, NDArray> factory) {
+        String fullKey = key + '|' + device + '|' + dataType;
+        NDArray existing = CONSTANTS.get(fullKey);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (CONSTANTS) {
+            existing = CONSTANTS.get(fullKey);
+            if (existing == null) {
+                NDManager manager = CONSTANT_MANAGERS.computeIfAbsent(device, NDManager::newBaseManager);
+                try (NDArray made = factory.apply(manager)) {
+                    existing = made.toType(dataType, true);
+                }
+                CONSTANTS.put(fullKey, existing);
+            }
+            return existing;
+        }
+    }
+
+    /** Ones of the given length (the identity affine of a fused layer norm). */
+    public static NDArray ones(long length, Device device, DataType dataType) {
+        return constant("ones" + length, device, dataType, m -> m.ones(new Shape(length)));
+    }
+
+    public static NDArray zeros(long length, Device device, DataType dataType) {
+        return constant("zeros" + length, device, dataType, m -> m.zeros(new Shape(length)));
+    }
+}

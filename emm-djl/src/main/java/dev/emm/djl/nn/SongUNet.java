@@ -1,0 +1,257 @@
+package dev.emm.djl.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * EDM's SongUNet (DDPM++ and NCSN++ of Song et al.) as a DJL block, encoder "standard" or
+ * "residual", decoder "standard", with DiffMemorize's switchable skip connections.
+ *
+ * <p>Inputs: {@code x} [N, C, R, R] (already scaled by c_in), {@code noiseLabels} [N] (c_noise) and,
+ * for a conditional network, int64 {@code classLabels} [N]. Output: F(x) [N, C, R, R].
+ */
+public final class SongUNet extends EmmBlock {
+
+    private enum Role { CONV, BLOCK, RESIDUAL, AUX_NORM, AUX_CONV }
+
+    private record Stage(String name, Role role, EmmBlock block, int skipIndex) {
+    }
+
+    private final UNetConfig config;
+    private final NoiseEmbedding mapNoise;
+    private final LabelEmbedding mapLabel;
+    private final Linear mapLayer0;
+    private final Linear mapLayer1;
+    private final List<Stage> encoder = new ArrayList<>();
+    private final List<Stage> decoder = new ArrayList<>();
+    private final int[] encoderOutChannels;
+
+    public SongUNet(UNetConfig c) {
+        this.config = c;
+        int emb = c.embChannels();
+        int noise = c.noiseChannels();
+        double skipScale = Math.sqrt(0.5);
+        double eps = 1e-6;
+        int[] filter = c.resampleFilter();
+
+        mapNoise = addChildBlock("map_noise", new NoiseEmbedding(c.embedding(), noise));
+        mapLabel = c.labelDim() > 0 ? addChildBlock("map_label", new LabelEmbedding(c.labelDim(), noise)) : null;
+        mapLayer0 = addChildBlock("map_layer0", new Linear(noise, emb, true, InitSpec.XAVIER));
+        mapLayer1 = addChildBlock("map_layer1", new Linear(emb, emb, true, InitSpec.XAVIER));
+
+        // Encoder.
+        List<Integer> skipChannels = new ArrayList<>();
+        int cout = c.inChannels();
+        int caux = c.inChannels();
+        int skipIndex = 0;
+        for (int level = 0; level < c.channelMult().size(); level++) {
+            int res = c.resolution() >> level;
+            if (level == 0) {
+                int cin = cout;
+                cout = c.modelChannels();
+                encoder.add(new Stage(res + "x" + res + "_conv", Role.CONV,
+                        addChildBlock("enc_" + res + "x" + res + "_conv", new Conv2d(cin, cout, 3, InitSpec.XAVIER)),
+                        skipIndex++));
+                skipChannels.add(cout);
+            } else {
+                String name = res + "x" + res + "_down";
+                encoder.add(new Stage(name, Role.BLOCK, addChildBlock("enc_" + name,
+                        new UNetBlock(cout, cout, emb, false, true, false, c.dropout(), skipScale, eps, filter)),
+                        skipIndex++));
+                skipChannels.add(cout);
+                if (c.residualEncoder()) {
+                    String aux = res + "x" + res + "_aux_residual";
+                    encoder.add(new Stage(aux, Role.RESIDUAL, addChildBlock("enc_" + aux,
+                            new Conv2d(caux, cout, 3, true, false, true, filter, true, InitSpec.XAVIER)),
+                            skipIndex - 1));
+                    caux = cout;
+                }
+            }
+            for (int idx = 0; idx < c.numBlocks(); idx++) {
+                int cin = cout;
+                cout = c.modelChannels() * c.channelMult().get(level);
+                boolean attn = c.attnResolutions().contains(res);
+                String name = res + "x" + res + "_block" + idx;
+                encoder.add(new Stage(name, Role.BLOCK, addChildBlock("enc_" + name,
+                        new UNetBlock(cin, cout, emb, false, false, attn, c.dropout(), skipScale, eps, filter)),
+                        skipIndex++));
+                skipChannels.add(cout);
+            }
+        }
+
+        encoderOutChannels = skipChannels.stream().mapToInt(Integer::intValue).toArray();
+
+        // Decoder.
+        int levels = c.channelMult().size();
+        for (int level = levels - 1; level >= 0; level--) {
+            int res = c.resolution() >> level;
+            String prefix = "dec_" + res + "x" + res;
+            if (level == levels - 1) {
+                decoder.add(new Stage(res + "x" + res + "_in0", Role.BLOCK, addChildBlock(prefix + "_in0",
+                        new UNetBlock(cout, cout, emb, false, false, true, c.dropout(), skipScale, eps, filter)), -1));
+                decoder.add(new Stage(res + "x" + res + "_in1", Role.BLOCK, addChildBlock(prefix + "_in1",
+                        new UNetBlock(cout, cout, emb, false, false, false, c.dropout(), skipScale, eps, filter)), -1));
+            } else {
+                decoder.add(new Stage(res + "x" + res + "_up", Role.BLOCK, addChildBlock(prefix + "_up",
+                        new UNetBlock(cout, cout, emb, true, false, false, c.dropout(), skipScale, eps, filter)), -1));
+            }
+            for (int idx = 0; idx <= c.numBlocks(); idx++) {
+                int popped = skipChannels.size() - 1;
+                int cin = cout + skipChannels.remove(popped);
+                cout = c.modelChannels() * c.channelMult().get(level);
+                boolean attn = idx == c.numBlocks() && c.attnResolutions().contains(res);
+                decoder.add(new Stage(res + "x" + res + "_block" + idx, Role.BLOCK, addChildBlock(prefix + "_block" + idx,
+                        new UNetBlock(cin, cout, emb, false, false, attn, c.dropout(), skipScale, eps, filter)), popped));
+            }
+            if (level == 0) {
+                decoder.add(new Stage(res + "x" + res + "_aux_norm", Role.AUX_NORM,
+                        addChildBlock(prefix + "_aux_norm", new GroupNorm(cout, eps)), -1));
+                decoder.add(new Stage(res + "x" + res + "_aux_conv", Role.AUX_CONV,
+                        addChildBlock(prefix + "_aux_conv", new Conv2d(cout, c.outChannels(), 3, InitSpec.NEAR_ZERO)),
+                        -1));
+            }
+        }
+    }
+
+    public UNetConfig config() {
+        return config;
+    }
+
+    /** Initialises every parameter from {@code seed} (Java-side random stream, device independent). */
+    public void initialize(NDManager manager, DataType dataType, long seed) {
+        EdmInit.seed(seed);
+        Shape x = new Shape(1, config.inChannels(), config.resolution(), config.resolution());
+        if (config.labelDim() > 0) {
+            initialize(manager, dataType, x, new Shape(1), new Shape(1));
+        } else {
+            initialize(manager, dataType, x, new Shape(1));
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray labels = inputs.size() > 2 ? inputs.get(2) : null;
+        return new NDList(apply(ps, inputs.get(0), inputs.get(1), labels, training));
+    }
+
+    /** F(x; noise, labels); inputs are not closed. {@code classLabels} may be null. */
+    public NDArray apply(ParameterStore ps, NDArray input, NDArray noiseLabels, NDArray classLabels, boolean training) {
+        // Mapping.
+        NDArray emb = mapNoise.apply(ps, noiseLabels, training);
+        if (mapLabel != null && classLabels != null) {
+            NDArray label = mapLabel.apply(ps, classLabels, training);
+            emb = Ops.addConsume(emb, label);
+        } else if (mapLabel != null) {
+            // EDM feeds a zero label vector when none is given: only the bias remains.
+            emb = Ops.addConsume(emb, mapLabel.biasOnly(ps, emb, training));
+        }
+        NDArray m0 = mapLayer0.apply(ps, emb, training);
+        emb.close();
+        emb = Ops.siluConsume(m0);
+        NDArray m1 = mapLayer1.apply(ps, emb, training);
+        emb.close();
+        emb = Ops.siluConsume(m1);
+
+        // Encoder.
+        NDArray[] skips = new NDArray[UNetConfig.skipCount(config.channelMult().size(), config.numBlocks())];
+        NDArray x = input;
+        NDArray aux = input;
+        for (Stage stage : encoder) {
+            NDArray old = x;
+            if (stage.role() == Role.RESIDUAL) {
+                NDArray t = ((Conv2d) stage.block()).apply(ps, aux, training);
+                NDArray sum = x.add(t);
+                t.close();
+                x = Ops.scaleConsume(sum, Math.sqrt(0.5));
+                NDArray oldAux = aux;
+                aux = x;
+                if (config.skipEnabled(stage.skipIndex())) {
+                    skips[stage.skipIndex()] = x;
+                }
+                release(oldAux, input, x, aux, skips);
+            } else if (stage.role() == Role.CONV) {
+                x = ((Conv2d) stage.block()).apply(ps, x, training);
+                if (config.skipEnabled(stage.skipIndex())) {
+                    skips[stage.skipIndex()] = x;
+                }
+            } else {
+                x = ((UNetBlock) stage.block()).apply(ps, x, emb, training);
+                if (config.skipEnabled(stage.skipIndex())) {
+                    skips[stage.skipIndex()] = x;
+                }
+            }
+            release(old, input, x, aux, skips);
+        }
+
+        // Decoder.
+        NDArray tmp = null;
+        NDArray out = null;
+        for (Stage stage : decoder) {
+            switch (stage.role()) {
+                case BLOCK -> {
+                    NDArray old = x;
+                    NDArray in = x;
+                    if (stage.skipIndex() >= 0) {
+                        NDArray skip = skips[stage.skipIndex()];
+                        skips[stage.skipIndex()] = null;
+                        if (skip == null) {
+                            Shape s = x.getShape();
+                            int channels = encoderOutChannels[stage.skipIndex()];
+                            try (NDArray zeros = x.getManager().zeros(new Shape(s.get(0), channels, s.get(2), s.get(3)),
+                                    x.getDataType(), x.getDevice())) {
+                                in = x.concat(zeros, 1);
+                            }
+                        } else {
+                            in = x.concat(skip, 1);
+                            release(skip, input, x, aux, skips);
+                        }
+                        release(old, input, null, aux, skips);
+                    }
+                    x = ((UNetBlock) stage.block()).apply(ps, in, emb, training);
+                    if (in != old) {
+                        in.close();
+                    } else {
+                        release(old, input, x, aux, skips);
+                    }
+                }
+                case AUX_NORM -> tmp = ((GroupNorm) stage.block()).apply(ps, x, training);
+                case AUX_CONV -> {
+                    NDArray activated = Ops.siluConsume(tmp);
+                    out = ((Conv2d) stage.block()).apply(ps, activated, training);
+                    activated.close();
+                }
+                default -> throw new IllegalStateException(stage.role().toString());
+            }
+        }
+        release(x, input, null, aux, skips);
+        release(aux, input, null, null, skips);
+        emb.close();
+        return out;
+    }
+
+    /** Closes {@code a} unless it is the caller's input or still held as x, aux or a pending skip. */
+    private static void release(NDArray a, NDArray input, NDArray x, NDArray aux, NDArray[] skips) {
+        if (a == null || a == input || a == x || a == aux) {
+            return;
+        }
+        for (NDArray s : skips) {
+            if (s == a) {
+                return;
+            }
+        }
+        a.close();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), config.outChannels(), s.get(2), s.get(3))};
+    }
+}
