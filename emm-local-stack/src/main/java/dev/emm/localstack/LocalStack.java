@@ -6,6 +6,8 @@ import dev.emm.store.ObjectStore;
 import dev.emm.store.StoreConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Everything the services need on one machine: a Kafka broker with every EMM topic, an S3 store
@@ -25,32 +27,70 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(LocalStackSettings settings) {
         long started = System.nanoTime();
-        EmbeddedKafka kafka = EmbeddedKafka.start(settings.kafkaDirectory(), settings.kafkaPort());
-        EmbeddedS3 s3 = null;
+        // Broker and store share nothing and each spends seconds loading classes, so they start
+        // side by side. The store gets a thread of its own rather than a pool's: a new thread
+        // inherits the caller's context class loader, through which jclouds finds its providers.
+        FutureTask<EmbeddedS3> storeStart = new FutureTask<>(() -> startStore(settings));
+        new Thread(storeStart, "emm-local-stack-store-start").start();
+        EmbeddedKafka kafka;
         try {
-            s3 = EmbeddedS3.startPersistent(settings.s3Directory(), settings.s3Port(), settings.credentials());
-            createTopics(kafka, settings.trainRequestPartitions());
-            prepareStore(storeConfig(s3));
+            kafka = startBroker(settings);
+        } catch (RuntimeException e) {
+            closeWhenStarted(storeStart, e);
+            throw e;
+        }
+        try {
+            EmbeddedS3 s3 = await(storeStart);
             return new LocalStack(kafka, s3, Duration.ofNanos(System.nanoTime() - started));
         } catch (RuntimeException e) {
-            if (s3 != null) {
-                s3.close();
-            }
             kafka.close();
             throw e;
         }
     }
 
-    private static void createTopics(EmbeddedKafka kafka, int trainRequestPartitions) {
-        List<String> singlePartition = Topics.ALL.stream().filter(t -> !t.equals(Topics.TRAIN_REQUESTS)).toList();
-        kafka.createTopics(singlePartition, 1);
-        kafka.createTopics(List.of(Topics.TRAIN_REQUESTS), trainRequestPartitions);
+    private static EmbeddedKafka startBroker(LocalStackSettings settings) {
+        EmbeddedKafka kafka = EmbeddedKafka.start(settings.kafkaDirectory(), settings.kafkaPort());
+        try {
+            List<String> singlePartition = Topics.ALL.stream().filter(t -> !t.equals(Topics.TRAIN_REQUESTS)).toList();
+            kafka.createTopics(singlePartition, 1);
+            kafka.createTopics(List.of(Topics.TRAIN_REQUESTS), settings.trainRequestPartitions());
+            return kafka;
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
     }
 
-    private static void prepareStore(StoreConfig config) {
-        try (ObjectStore store = new ObjectStore(config)) {
+    private static EmbeddedS3 startStore(LocalStackSettings settings) {
+        EmbeddedS3 s3 = EmbeddedS3.startPersistent(settings.s3Directory(), settings.s3Port(), settings.credentials());
+        try (ObjectStore store = new ObjectStore(storeConfig(s3))) {
             store.ensureBucket();
             BundledMnist.register(store);
+            return s3;
+        } catch (RuntimeException e) {
+            s3.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedS3 await(FutureTask<EmbeddedS3> storeStart) {
+        try {
+            return storeStart.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("the local S3 store did not start", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the local S3 store was starting", e);
+        }
+    }
+
+    /** The broker failed; the store may still come up and must not be left running. */
+    private static void closeWhenStarted(FutureTask<EmbeddedS3> storeStart, RuntimeException brokerFailure) {
+        try {
+            await(storeStart).close();
+        } catch (RuntimeException storeFailure) {
+            brokerFailure.addSuppressed(storeFailure);
         }
     }
 

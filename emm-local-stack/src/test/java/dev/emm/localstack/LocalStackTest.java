@@ -1,0 +1,92 @@
+package dev.emm.localstack;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.emm.core.data.DatasetManifest;
+import dev.emm.core.events.Topics;
+import dev.emm.core.json.Json;
+import dev.emm.core.storage.StorageLayout;
+import dev.emm.store.ObjectStore;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LocalStackTest {
+
+    private static final List<Integer> MNIST_COUNT_PER_CLASS =
+            List.of(1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978);
+    private static final int MNIST_RESOURCE_BYTES = 1_596_190;
+
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        long started = System.nanoTime();
+        stack = SharedLocalStack.get();
+        System.out.printf("shared local stack: %d ms inside LocalStack.start, %d ms for this test's first call%n",
+                stack.startupTime().toMillis(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Test
+    void everyJvmCallerGetsTheSameStack() {
+        assertSame(stack, SharedLocalStack.get());
+    }
+
+    @Test
+    void everyTopicExistsWithItsPartitionCount() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            Map<String, Integer> partitions = admin.describeTopics(Topics.ALL).allTopicNames().get().values().stream()
+                    .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
+
+            assertEquals(Topics.ALL.size(), partitions.size());
+            assertEquals(LocalStackSettings.DEFAULT_TRAIN_REQUEST_PARTITIONS, partitions.get(Topics.TRAIN_REQUESTS));
+            assertEquals(Topics.ALL.size() - 1, partitions.values().stream().filter(p -> p == 1).count());
+        }
+    }
+
+    @Test
+    void bundledMnistIsRegisteredByteForByte() throws Exception {
+        byte[] resource = BundledMnist.resourceBytes();
+        try (ObjectStore store = new ObjectStore(stack.storeConfig())) {
+            byte[] stored = store.get(StorageLayout.datasetImages("mnist"));
+            assertEquals(MNIST_RESOURCE_BYTES, resource.length);
+            assertEquals(MNIST_RESOURCE_BYTES, store.size(StorageLayout.datasetImages("mnist")));
+            assertArrayEquals(resource, stored);
+
+            DatasetManifest manifest = Json.read(store.get(StorageLayout.datasetManifest("mnist")), DatasetManifest.class);
+            assertEquals("mnist", manifest.name());
+            assertEquals(10_000, manifest.count());
+            assertEquals(MNIST_COUNT_PER_CLASS, manifest.countPerClass());
+            assertEquals(List.of(1, 28, 28, 10),
+                    List.of(manifest.channels(), manifest.height(), manifest.width(), manifest.classCount()));
+            assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), manifest.classNames());
+            assertEquals(1, manifest.layoutVersion());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(resource)),
+                    manifest.sourceSha256());
+            assertEquals(BundledMnist.LICENSE, manifest.license());
+        }
+    }
+
+    @Test
+    void registeringAgainLeavesTheStoredDatasetAlone() {
+        try (ObjectStore store = new ObjectStore(stack.storeConfig())) {
+            byte[] manifestBefore = store.get(StorageLayout.datasetManifest("mnist"));
+
+            assertFalse(BundledMnist.register(store));
+
+            assertArrayEquals(manifestBefore, store.get(StorageLayout.datasetManifest("mnist")));
+            assertEquals(List.of(StorageLayout.datasetImages("mnist"), StorageLayout.datasetManifest("mnist")),
+                    store.list(StorageLayout.datasetPrefix("mnist")));
+        }
+    }
+}
