@@ -45,12 +45,13 @@ final class MnistIdxImporter {
         Path labels;
         if (Files.isDirectory(input)) {
             images = findInFolder(input, options.split(), true);
-            labels = options.labelsFile().orElse(findInFolder(input, options.split(), false));
+            labels = options.labelsFile().isPresent() ? options.labelsFile().get()
+                    : findInFolder(input, options.split(), false);
         } else {
             int magic = magic(input);
             if (magic == IMAGES_MAGIC) {
                 images = input;
-                labels = options.labelsFile().orElse(sibling(input, true));
+                labels = options.labelsFile().isPresent() ? options.labelsFile().get() : sibling(input, true);
             } else if (magic == LABELS_MAGIC) {
                 labels = input;
                 images = sibling(input, false);
