@@ -37,9 +37,16 @@ public final class DatasetRegistry {
     private static final String MANIFEST_SUFFIX = "/manifest.json";
 
     private final ObjectStore store;
+    private final Runnable beforeManifest;
 
     public DatasetRegistry(ObjectStore store) {
+        this(store, () -> { });
+    }
+
+    /** For tests: {@code beforeManifest} runs after the images are stored, before the manifest is. */
+    DatasetRegistry(ObjectStore store, Runnable beforeManifest) {
         this.store = store;
+        this.beforeManifest = beforeManifest;
     }
 
     /** Throws {@link IllegalArgumentException} naming the rule when {@code name} is not a valid dataset name. */
@@ -91,6 +98,7 @@ public final class DatasetRegistry {
                 ImageSetCodec.write(dataset.images(), out);
             }
             store.put(StorageLayout.datasetImages(name), encoded);
+            beforeManifest.run();
             store.put(manifestKey, Json.toBytes(manifest));
             return manifest;
         } catch (IOException | RuntimeException e) {

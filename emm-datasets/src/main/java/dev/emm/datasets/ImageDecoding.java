@@ -35,6 +35,60 @@ final class ImageDecoding {
     private ImageDecoding() {
     }
 
+    /** The largest accepted image file; images of a training set are far smaller. */
+    static final int MAX_FILE_BYTES = 64 << 20;
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    /**
+     * Reads the whole image file (at most {@link #MAX_FILE_BYTES}), checks a PNG's chunk structure
+     * and CRCs (ImageIO accepts a PNG cut after its last pixel row), then decodes it.
+     */
+    static Decoded decode(InputStream in, long size, int height, int width,
+            Function<String, DatasetImportException> fail) throws IOException {
+        if (size > MAX_FILE_BYTES) {
+            throw fail.apply("image file of " + size + " bytes is larger than " + MAX_FILE_BYTES);
+        }
+        byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw fail.apply("image file is larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        if (bytes.length >= 8 && java.util.Arrays.equals(bytes, 0, 8, PNG_SIGNATURE, 0, 8)) {
+            checkPng(bytes, fail);
+        }
+        return decode(new java.io.ByteArrayInputStream(bytes), height, width, fail);
+    }
+
+    /** Walks the chunks: each must fit in the file and match its CRC-32; IHDR first, IEND last. */
+    static void checkPng(byte[] png, Function<String, DatasetImportException> fail) throws DatasetImportException {
+        int pos = 8;
+        boolean first = true;
+        while (true) {
+            if (pos + 8 > png.length) {
+                throw fail.apply("truncated png: the file ends at byte " + png.length + " before its IEND chunk");
+            }
+            long length = Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(png, pos, 4).getInt());
+            String type = new String(png, pos + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (first && !type.equals("IHDR")) {
+                throw fail.apply("corrupt png: the first chunk is '" + type + "', not IHDR");
+            }
+            first = false;
+            if (pos + 12 + length > png.length) {
+                throw fail.apply("truncated png: chunk " + type + " at byte " + pos + " declares " + length
+                        + " bytes but the file ends at byte " + png.length);
+            }
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(png, pos + 4, 4 + (int) length);
+            long stored = Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(png, pos + 8 + (int) length, 4).getInt());
+            if (crc.getValue() != stored) {
+                throw fail.apply("corrupt png: CRC mismatch in chunk " + type + " at byte " + pos);
+            }
+            pos += 12 + (int) length;
+            if (type.equals("IEND")) {
+                return;
+            }
+        }
+    }
+
     /**
      * Decodes the image in {@code in}. When {@code height}/{@code width} are positive the image must
      * have that size; this is checked from the header, before decoding. {@code fail} turns a problem

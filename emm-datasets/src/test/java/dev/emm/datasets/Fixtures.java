@@ -167,7 +167,8 @@ final class Fixtures {
         Map<Object, Object> batch = new LinkedHashMap<>();
         batch.put(Py2Str.of("batch_label"), Py2Str.of(batchLabel));
         batch.put(Py2Str.of("labels"), Arrays.stream(images.labels()).boxed().toList());
-        batch.put(Py2Str.of("data"), new NumpyArray(new int[] {images.size(), CIFAR_DIM}, "u1", images.pixels(), true));
+        batch.put(Py2Str.of("data"), new NumpyArray(new int[] {images.pixels().length / CIFAR_DIM, CIFAR_DIM}, "u1",
+                images.pixels(), true));
         batch.put(Py2Str.of("filenames"), filenames(images.size()));
         return pickle(batch);
     }
