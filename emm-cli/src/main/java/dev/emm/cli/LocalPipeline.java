@@ -1,0 +1,101 @@
+package dev.emm.cli;
+
+import dev.emm.localstack.LocalStack;
+import dev.emm.localstack.LocalStackSettings;
+import dev.emm.localstack.StackDescriptor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole pipeline on one machine: an in-process Kafka broker and S3 store, and the four
+ * services as separate JVMs talking to them over real topics, exactly as in a cluster.
+ */
+final class LocalPipeline implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final LocalStack stack;
+    private final StackDescriptor descriptor;
+    private final Path logDirectory;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+
+    private LocalPipeline(LocalStack stack, Path logDirectory) {
+        this.stack = stack;
+        this.descriptor = StackDescriptor.of(stack);
+        this.logDirectory = logDirectory;
+    }
+
+    static LocalPipeline start(Path directory, PrintStream log) {
+        long started = System.nanoTime();
+        LocalStack stack = LocalStack.start(LocalStackSettings.onFreePorts(directory));
+        LocalPipeline pipeline = new LocalPipeline(stack, directory.resolve("logs"));
+        try {
+            log.printf("local stack up in %.1f s (Kafka %s, S3 %s); starting services, logs in %s%n",
+                    stack.startupTime().toMillis() / 1000.0, stack.bootstrapServers(), stack.storeConfig().endpoint(),
+                    pipeline.logDirectory);
+            for (String service : EmmHome.SERVICES) {
+                pipeline.services.put(service, ServiceProcess.start(service, freePort(), pipeline.descriptor,
+                        pipeline.logDirectory, false));
+            }
+            for (ServiceProcess service : pipeline.services.values()) {
+                service.awaitReady(START_TIMEOUT);
+            }
+            log.printf("pipeline ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            return pipeline;
+        } catch (RuntimeException e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    OrchestratorClient orchestrator() {
+        return new OrchestratorClient(services.get("orchestrator").url());
+    }
+
+    ServiceProcess service(String name) {
+        return services.get(name);
+    }
+
+    StackDescriptor stack() {
+        return descriptor;
+    }
+
+    /** Starts a service again on its old port, after a stop or a kill. */
+    void restart(String name) {
+        ServiceProcess old = services.get(name);
+        old.stop();
+        ServiceProcess fresh = ServiceProcess.start(name, old.port(), descriptor, logDirectory, false);
+        services.put(name, fresh);
+        fresh.awaitReady(START_TIMEOUT);
+    }
+
+    /** Throws, with the log's tail, if any service has died. */
+    void checkAlive() {
+        for (ServiceProcess service : services.values()) {
+            if (!service.alive()) {
+                throw new CliException(service.service() + " stopped unexpectedly; last log lines:\n" + service.logTail(30));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        services.values().parallelStream().forEach(ServiceProcess::stop);
+        stack.close();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

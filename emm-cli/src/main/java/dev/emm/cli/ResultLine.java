@@ -1,0 +1,37 @@
+package dev.emm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.emm.core.json.Json;
+
+/**
+ * The last stdout line of {@code emm run} and {@code emm wait}:
+ * {@code {"experimentId","status","emm","bracket":[lo,hi],"points":[{"size","ratio","ciLow","ciHigh"}...]}},
+ * plus {@code message} when the experiment failed.
+ */
+final class ResultLine {
+
+    private ResultLine() {
+    }
+
+    static String of(JsonNode view) {
+        ObjectNode line = Json.mapper().createObjectNode();
+        line.set("experimentId", view.path("experimentId"));
+        line.set("status", view.path("status"));
+        line.set("emm", view.path("emm").isMissingNode() ? Json.mapper().nullNode() : view.path("emm"));
+        line.set("bracket", view.path("bracket"));
+        line.set("points", view.path("points"));
+        if (view.hasNonNull("message")) {
+            line.set("message", view.path("message"));
+        }
+        return line.toString();
+    }
+
+    static boolean finished(JsonNode view) {
+        return !"running".equals(view.path("status").asText());
+    }
+
+    static boolean failed(JsonNode view) {
+        return "failed".equals(view.path("status").asText());
+    }
+}

@@ -1,0 +1,159 @@
+package dev.emm.cli;
+
+import dev.emm.localstack.StackDescriptor;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One of the four services, started from its own Quarkus jar as a separate JVM, exactly as a pod
+ * runs it. Connection settings and credentials travel in the environment, never on the command
+ * line, where any user could read them.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String service;
+    private final int port;
+    private final Path logFile;
+    private final ProcessHandle handle;
+
+    private ServiceProcess(String service, int port, Path logFile, ProcessHandle handle) {
+        this.service = service;
+        this.port = port;
+        this.logFile = logFile;
+        this.handle = handle;
+    }
+
+    /**
+     * @param detached true to start it in its own session, so it outlives this CLI (./emm up)
+     */
+    static ServiceProcess start(String service, int port, StackDescriptor stack, Path logDirectory, boolean detached) {
+        Path jar = EmmHome.serviceJar(service);
+        Path logFile = logDirectory.resolve(service + ".log");
+        List<String> command = new ArrayList<>();
+        if (detached) {
+            command.add("setsid");
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-XX:+UseSerialGC", "-Xmx2g", "-Dai.djl.offline=true", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+        env.put("EMM_STORE_ENDPOINT", stack.s3Endpoint());
+        env.put("EMM_STORE_ACCESS_KEY", stack.accessKey());
+        env.put("EMM_STORE_SECRET_KEY", stack.secretKey());
+        env.put("EMM_STORE_BUCKET", stack.bucket());
+        try {
+            Files.createDirectories(logDirectory);
+            Process process = builder.start();
+            return new ServiceProcess(service, port, logFile, process.toHandle());
+        } catch (IOException e) {
+            throw new CliException("cannot start " + service + ": " + e.getMessage(), e);
+        }
+    }
+
+    static ServiceProcess attach(String service, int port, Path logFile, long pid) {
+        return new ServiceProcess(service, port, logFile,
+                ProcessHandle.of(pid).orElseThrow(() -> new CliException(service + " (pid " + pid + ") is not running")));
+    }
+
+    String service() {
+        return service;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return handle.pid();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    boolean alive() {
+        return handle.isAlive();
+    }
+
+    void awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(5))
+                .build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!handle.isAlive()) {
+                throw new CliException(service + " exited during start; last lines of " + logFile + ":\n" + logTail(20));
+            }
+            try {
+                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted while waiting for " + service);
+            }
+            sleep(250);
+        }
+        throw new CliException(service + " was not ready within " + timeout.toSeconds() + " s; last lines of " + logFile
+                + ":\n" + logTail(20));
+    }
+
+    String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Asks the service to stop (SIGTERM, a graceful Quarkus shutdown), then forces it after a grace period. */
+    void stop() {
+        if (!handle.isAlive()) {
+            return;
+        }
+        handle.destroy();
+        try {
+            handle.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            handle.destroyForcibly();
+        }
+    }
+
+    /** Kills the service at once (SIGKILL), as a crash would. */
+    void kill() {
+        handle.destroyForcibly();
+        handle.onExit().join();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
