@@ -1,8 +1,9 @@
 #!/bin/sh
 # Creates the EMM topics with kafka-topics.sh and raises partition counts that are too low.
-# Input: TOPICS_FILE (lines "name partitions"), TOPIC_REPLICAS, TOPIC_CONFIG (lines "key=value"),
+# Input: TOPICS_FILE (lines "name partitions"), TOPIC_REPLICAS, TOPIC_CONFIG ("key=value key=value"),
 #        KAFKA_BOOTSTRAP_SERVERS, optional KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
-#        KAFKA_SASL_JAAS_CONFIG; KAFKA_BIN (default /opt/kafka/bin), WAIT_SECONDS (default 300).
+#        KAFKA_SASL_JAAS_CONFIG; KAFKA_BIN (default /opt/kafka/bin), WAIT_SECONDS (default 300),
+#        RETRY_SECONDS (default 5).
 # Idempotent: run it again after changing partitions (partitions only ever grow in Kafka).
 set -eu
 bin="${KAFKA_BIN:-/opt/kafka/bin}"
@@ -21,7 +22,7 @@ topics() { "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --command-conf
 deadline=$(( $(date +%s) + ${WAIT_SECONDS:-300} ))
 until topics --list > /dev/null 2>&1; do
   if [ "$(date +%s)" -ge "$deadline" ]; then echo "Kafka at $bootstrap is not reachable" >&2; exit 1; fi
-  echo "waiting for Kafka at $bootstrap"; sleep 5
+  echo "waiting for Kafka at $bootstrap"; sleep "${RETRY_SECONDS:-5}"
 done
 
 config_args=""

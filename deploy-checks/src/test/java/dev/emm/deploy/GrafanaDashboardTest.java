@@ -1,0 +1,83 @@
+package dev.emm.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The Grafana dashboard, offline: structure, panels, and only known metric names. */
+class GrafanaDashboardTest {
+
+    @Test
+    void promQlReaderFindsMetricsAndLabels() {
+        String expr = "sum by (stage) (rate(emm_stage_duration_seconds_sum{namespace=~\"$namespace\"}[$__rate_interval]))"
+                + " / sum by (stage) (rate(emm_stage_duration_seconds_count[5m])) > bool 0.5";
+        assertEquals(Set.of("emm_stage_duration_seconds_sum", "emm_stage_duration_seconds_count"),
+                PromQl.metricNames(expr));
+        assertEquals(Set.of("namespace", "stage"), PromQl.labelNames(expr));
+        assertEquals(Set.of("up"), PromQl.metricNames("max without (pod) (up offset 5m) * 1e3"));
+    }
+
+    @Test
+    void dashboardIsAGrafanaDashboardWithUniqueIdsAndPrometheusTargets() {
+        JsonNode d = Dashboard.json();
+        assertEquals("emm-pipeline", d.path("uid").asText());
+        assertEquals("EMM pipeline", d.path("title").asText());
+        Set<Integer> ids = new HashSet<>();
+        for (JsonNode p : Dashboard.panels()) {
+            assertTrue(ids.add(p.path("id").asInt()), "duplicate panel id " + p.path("id"));
+            if (!p.path("type").asText().equals("row")) {
+                assertFalse(p.path("targets").isEmpty(), p.path("title") + " has no query");
+                assertEquals("${datasource}", p.path("datasource").path("uid").asText(), p.path("title").asText());
+                for (JsonNode t : p.path("targets")) {
+                    assertFalse(t.path("expr").asText().isBlank());
+                }
+            }
+        }
+        assertEquals(List.of("datasource", "namespace", "experiment"),
+                d.path("templating").path("list").findValuesAsText("name"));
+    }
+
+    @Test
+    void dashboardHasThePanelsTheIssueAsksFor() {
+        List<String> titles = Dashboard.panels().stream().map(p -> p.path("title").asText()).toList();
+        for (String wanted : List.of("Experiments in flight", "Search probes per experiment",
+                "Memorization ratio per training-set size", "Training throughput per run", "Training loss per run",
+                "Stage duration (mean)", "Consumer lag per topic", "JVM memory", "Native memory",
+                "GPU utilisation")) {
+            assertTrue(titles.contains(wanted), "missing panel " + wanted + " in " + titles);
+        }
+    }
+
+    @Test
+    void everyQueryUsesOnlyKnownMetricNamesAndExternalOnesAreMarked() {
+        List<String> unknown = new ArrayList<>();
+        for (Dashboard.Query q : Dashboard.queries()) {
+            for (String m : PromQl.metricNames(q.expr())) {
+                if (!Dashboard.SERVICE_METRICS.contains(m) && !Dashboard.EXTERNAL_METRICS.contains(m)) {
+                    unknown.add(q.panel() + ": " + m);
+                }
+            }
+        }
+        assertTrue(unknown.isEmpty(), "unknown metric names: " + unknown);
+        for (JsonNode p : Dashboard.panels()) {
+            Set<String> used = new LinkedHashSet<>();
+            p.path("targets").forEach(t -> used.addAll(PromQl.metricNames(t.path("expr").asText())));
+            used.retainAll(Dashboard.EXTERNAL_METRICS);
+            if (!used.isEmpty()) {
+                String desc = p.path("description").asText();
+                assertTrue(desc.contains("External") || desc.contains("not from the services"),
+                        p.path("title") + " uses " + used + " but its description does not say they are external");
+            }
+        }
+        assertTrue(Dashboard.metricNames().containsAll(Set.of("emm_memorization_ratio", "emm_training_loss",
+                "kafka_consumer_fetch_manager_records_lag_max", "DCGM_FI_DEV_GPU_UTIL")));
+    }
+}
