@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  */
 final class PixelSpool implements Closeable {
 
+    private static final int BUFFER = 1 << 16;
+    private static final int SLICE = BUFFER / 2;
+
     private final int dimension;
     private final Path directory;
     private final Map<String, Part> parts = new LinkedHashMap<>();
@@ -87,13 +90,14 @@ final class PixelSpool implements Closeable {
     /** One part: labels in memory (4 bytes an image), pixels on disk. */
     final class Part implements Closeable {
         private final Path file;
-        private final OutputStream out;
+        /** Null once closed: the JDK's channel stream keeps a reference to the last array written to it. */
+        private OutputStream out;
         private int[] labels = new int[1024];
         private int count;
 
         private Part(Path file) throws IOException {
             this.file = file;
-            this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+            this.out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER);
         }
 
         int count() {
@@ -119,17 +123,25 @@ final class PixelSpool implements Closeable {
             }
             System.arraycopy(newLabels, 0, labels, count, newLabels.length);
             count += newLabels.length;
-            out.write(pixels);
+            // In slices no larger than the buffer, so the caller's (batch-sized) array is copied, never
+            // retained by the stream below.
+            for (int offset = 0; offset < pixels.length; offset += SLICE) {
+                out.write(pixels, offset, Math.min(SLICE, pixels.length - offset));
+            }
         }
 
         @Override
         public void close() throws IOException {
-            out.close();
+            if (out != null) {
+                OutputStream closing = out;
+                out = null;
+                closing.close();
+            }
         }
 
         private void closeQuietly() {
             try {
-                out.close();
+                close();
             } catch (IOException ignored) {
                 // the spool is being deleted
             }
