@@ -1,0 +1,54 @@
+package dev.emm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+
+/** Submitting and awaiting experiments in tests, with progress on stderr. */
+final class Experiments {
+
+    private Experiments() {
+    }
+
+    static JsonNode runToEnd(LocalPipeline pipeline, String specJson, Duration timeout) {
+        OrchestratorClient client = pipeline.orchestrator();
+        String id = client.submit(specJson).path("experimentId").asText();
+        return await(pipeline, id, timeout);
+    }
+
+    /** Waits for the experiment to exist (a Kafka submission arrives asynchronously), then to finish. */
+    static JsonNode await(LocalPipeline pipeline, String id, Duration timeout) {
+        java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            try {
+                pipeline.orchestrator().experiment(id);
+                break;
+            } catch (CliException notYet) {
+                if (java.time.Instant.now().isAfter(deadline)) {
+                    throw notYet;
+                }
+                sleep(500);
+            }
+        }
+        return ExperimentWatcher.await(pipeline.orchestrator(), id, timeout, new ProgressPrinter(System.err),
+                pipeline::checkAlive);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String optimumSpec(String name, int minSize, int maxSize, int samples) {
+        return """
+                {"name": "%s",
+                 "data": {"dataset": "mnist", "resolution": 8, "classes": 10},
+                 "model": {"kind": "optimum"},
+                 "sampling": {"sampleCount": %d, "batchSize": 50},
+                 "search": {"minSize": %d, "maxSize": %d, "precision": 0.25}}
+                """.formatted(name, samples, minSize, maxSize);
+    }
+}
