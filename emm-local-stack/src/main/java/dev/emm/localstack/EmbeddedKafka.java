@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -37,6 +39,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** A port picked as free can be taken by another process before the broker binds it. */
     private static final int BIND_ATTEMPTS = 3;
     private static final String META_PROPERTIES = "meta.properties";
+    private static final Duration TOPIC_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TOPIC_VISIBILITY_POLL = Duration.ofMillis(20);
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -132,13 +136,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Creates the topics that do not exist yet; existing ones keep their partition count. */
+    /**
+     * Creates the topics that do not exist yet (existing ones keep their partition count) and
+     * returns once the broker serves all of them: the controller acknowledges a creation before
+     * the broker's metadata has caught up, and a client that came too early would be told the
+     * topic does not exist.
+     */
     public void createTopics(Collection<String> names, int partitions) {
         List<NewTopic> topics = names.stream().map(name -> new NewTopic(name, partitions, (short) 1)).toList();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (var entry : admin.createTopics(topics).values().entrySet()) {
                 awaitCreation(entry.getKey(), entry.getValue());
             }
+            awaitServed(admin, names);
         }
     }
 
@@ -152,6 +162,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + topic, e);
+        }
+    }
+
+    private static void awaitServed(Admin admin, Collection<String> names) {
+        long deadline = System.nanoTime() + TOPIC_VISIBILITY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + names + " did not become available", e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topics " + names, e);
+            }
+            sleep(TOPIC_VISIBILITY_POLL);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
