@@ -53,7 +53,7 @@ public final class BundledMnist {
         }
     }
 
-    static DatasetManifest manifest(byte[] images) {
+    private static DatasetManifest manifest(byte[] images) {
         ImageSet set;
         try {
             set = ImageSetCodec.fromBytes(images);

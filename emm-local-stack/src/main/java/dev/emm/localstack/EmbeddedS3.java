@@ -80,10 +80,6 @@ public final class EmbeddedS3 implements AutoCloseable {
         return credentials.secretKey();
     }
 
-    public S3Credentials credentials() {
-        return credentials;
-    }
-
     @Override
     public void close() {
         try {

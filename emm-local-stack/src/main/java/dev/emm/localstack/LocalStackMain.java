@@ -2,7 +2,9 @@ package dev.emm.localstack;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -65,9 +67,9 @@ public final class LocalStackMain {
         if (args.length % 2 != 0) {
             throw new IllegalArgumentException("every option needs a value");
         }
-        Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
-            if (!java.util.Set.of("--dir", "--kafka-port", "--s3-port").contains(args[i])) {
+            if (!Set.of("--dir", "--kafka-port", "--s3-port").contains(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i]);
             }
             options.put(args[i], args[i + 1]);

@@ -1,6 +1,7 @@
 package dev.emm.localstack;
 
 import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.Objects;
 
 /** The key pair the local S3 store accepts; the secret never appears in {@link #toString()}. */
@@ -16,7 +17,7 @@ public record S3Credentials(String accessKey, String secretKey) {
 
     /** A fresh pair shaped like AWS keys (20 and 40 characters), so every S3 client accepts it. */
     public static S3Credentials generate() {
-        return new S3Credentials(randomString(20).toUpperCase(java.util.Locale.ROOT), randomString(40));
+        return new S3Credentials(randomString(20).toUpperCase(Locale.ROOT), randomString(40));
     }
 
     private static String randomString(int length) {

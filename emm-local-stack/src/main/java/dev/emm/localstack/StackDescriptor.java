@@ -4,6 +4,7 @@ import dev.emm.core.json.Json;
 import dev.emm.store.StoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,7 +46,7 @@ public record StackDescriptor(String bootstrapServers, String s3Endpoint, String
         try {
             Path temporary = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(temporary, Json.toPrettyString(this).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Files.write(temporary, Json.toPrettyString(this).getBytes(StandardCharsets.UTF_8));
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

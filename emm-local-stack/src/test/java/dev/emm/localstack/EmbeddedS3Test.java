@@ -10,6 +10,7 @@ import dev.emm.store.ObjectStoreException;
 import dev.emm.store.StoreConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +68,7 @@ class EmbeddedS3Test {
         return new StoreConfig(s3.endpoint(), s3.accessKey(), s3.secretKey(), "emm");
     }
 
-    private static EmbeddedS3 timedStart(String label, java.util.function.Supplier<EmbeddedS3> start) {
+    private static EmbeddedS3 timedStart(String label, Supplier<EmbeddedS3> start) {
         long started = System.nanoTime();
         EmbeddedS3 s3 = start.get();
         System.out.printf("%s started in %d ms%n", label, (System.nanoTime() - started) / 1_000_000);

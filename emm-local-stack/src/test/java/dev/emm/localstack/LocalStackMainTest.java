@@ -9,6 +9,7 @@ import dev.emm.core.events.Topics;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,7 +103,7 @@ class LocalStackMainTest {
     private static String readQuietly(Path file) {
         try {
             return Files.readString(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(unreadable: " + e + ")";
         }
     }
@@ -123,7 +124,7 @@ class LocalStackMainTest {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     stdout.add(line);
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 stdout.add("stdout unreadable: " + e);
             }
         }

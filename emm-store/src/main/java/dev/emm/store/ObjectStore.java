@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
@@ -148,22 +149,23 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    /** Removes every object under the prefix, in batches; fails naming the first key it could not remove. */
     public void deletePrefix(String prefix) {
         List<DeleteObject> targets = list(prefix).stream().map(DeleteObject::new).toList();
         if (targets.isEmpty()) {
             return;
         }
-        call("deletePrefix", prefix, () -> {
-            // The SDK sends the batch lazily, as the results are iterated.
-            for (Result<DeleteError> result : client.removeObjects(RemoveObjectsArgs.builder()
+        Optional<DeleteError> firstError = call("deletePrefix", prefix, () -> {
+            // The SDK yields failures only, and sends each batch of deletions when asked for the next failure.
+            Iterator<Result<DeleteError>> failures = client.removeObjects(RemoveObjectsArgs.builder()
                     .bucket(config.bucket())
                     .objects(targets)
-                    .build())) {
-                DeleteError error = result.get();
-                throw new ObjectStoreException(failure("deletePrefix", error.objectName(), null)
-                        + ": " + error.code() + " " + error.message());
-            }
-            return null;
+                    .build()).iterator();
+            return failures.hasNext() ? Optional.of(failures.next().get()) : Optional.<DeleteError>empty();
+        });
+        firstError.ifPresent(error -> {
+            throw new ObjectStoreException(failure("deletePrefix", error.objectName(), null) + ": " + error.code()
+                    + " " + error.message());
         });
     }
 
