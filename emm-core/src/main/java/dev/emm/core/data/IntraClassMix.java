@@ -1,6 +1,6 @@
-package dev.emm.datasets;
+package dev.emm.core.data;
 
-import dev.emm.core.data.ImageSet;
+import dev.emm.core.spec.MixSpec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -70,6 +70,18 @@ public final class IntraClassMix {
                 return index;
             };
         }
+    }
+
+    /**
+     * The mapping a spec's mix asks for: by index, or by class name (through {@code classMap})
+     * when {@code mix.classMatch()} is {@code "name"}. Class names come from the two datasets'
+     * manifests.
+     */
+    public static ClassMapping mapping(MixSpec mix, List<String> primaryNames, List<String> secondaryNames) {
+        if (!mix.byName()) {
+            return ClassMapping.byIndex();
+        }
+        return ClassMapping.byName(primaryNames, secondaryNames, mix.classMap() == null ? Map.of() : mix.classMap());
     }
 
     /** The counts of one class: {@code fromPrimary + fromSecondary == perClass}. */

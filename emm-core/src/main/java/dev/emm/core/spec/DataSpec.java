@@ -25,6 +25,6 @@ public record DataSpec(
                 labelMode == null ? LabelMode.NONE : labelMode,
                 labelClasses == null ? (classes == null ? 10 : classes) : labelClasses,
                 labelSeed == null ? 0L : labelSeed,
-                mix);
+                mix == null ? null : mix.withDefaults());
     }
 }

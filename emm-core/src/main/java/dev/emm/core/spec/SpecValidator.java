@@ -55,6 +55,14 @@ public final class SpecValidator {
                     "data.mix.dataset", "must name a registered dataset");
             Double alpha = data.mix().alpha();
             require(alpha != null && alpha >= 0 && alpha <= 1, "data.mix.alpha", "must be in [0, 1], got " + alpha);
+            String match = data.mix().classMatch();
+            require(MixSpec.BY_INDEX.equals(match) || MixSpec.BY_NAME.equals(match), "data.mix.classMatch",
+                    "must be '" + MixSpec.BY_INDEX + "' or '" + MixSpec.BY_NAME + "', got '" + match + "'");
+            require(data.mix().classMap().isEmpty() || MixSpec.BY_NAME.equals(match), "data.mix.classMap",
+                    "renames class names, so it needs classMatch 'name'");
+            require(data.mix().classMap().entrySet().stream()
+                            .allMatch(e -> e.getKey() != null && e.getValue() != null && !e.getValue().isBlank()),
+                    "data.mix.classMap", "must map class names to non-blank class names");
         }
     }
 

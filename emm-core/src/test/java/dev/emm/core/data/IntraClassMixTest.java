@@ -1,14 +1,13 @@
-package dev.emm.datasets;
+package dev.emm.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.emm.core.data.ImageSet;
-import dev.emm.datasets.IntraClassMix.ClassMapping;
-import dev.emm.datasets.IntraClassMix.ClassPlan;
-import dev.emm.datasets.IntraClassMix.Plan;
+import dev.emm.core.data.IntraClassMix.ClassMapping;
+import dev.emm.core.data.IntraClassMix.ClassPlan;
+import dev.emm.core.data.IntraClassMix.Plan;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,243 @@
+package dev.emm.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emm.core.TestData;
+import dev.emm.core.data.IntraClassMix.ClassMapping;
+import dev.emm.core.spec.DataSpec;
+import dev.emm.core.spec.LabelMode;
+import dev.emm.core.spec.MixSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Intra-class diversity in the subset a run trains on: exact counts per source, nesting, labels. */
+class TrainingSubsetMixTest {
+
+    /**
+     * 1x32x32 images, image i uniform at value i + 1 (so a pixel tells its source index; MNIST's
+     * padded corner is always 0), labels cycling with a stride so classes interleave.
+     */
+    static ImageSet secondary(int count, int classes) {
+        int[] labels = new int[count];
+        byte[] pixels = new byte[count * 32 * 32];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (i * 3) % classes;
+            Arrays.fill(pixels, i * 1024, (i + 1) * 1024, (byte) (i + 1));
+        }
+        return new ImageSet(1, 32, 32, classes, labels, pixels);
+    }
+
+    static DataSpec data(int resolution, int classes, LabelMode mode, double alpha) {
+        return new DataSpec("mnist", resolution, classes, mode, 7, 3L, new MixSpec("other", alpha, "index", Map.of()));
+    }
+
+    /** The secondary source index of each image of the subset, -1 for a primary (MNIST) image. */
+    static int[] secondaryIndexOf(ImageSet subset) {
+        int[] index = new int[subset.size()];
+        for (int j = 0; j < subset.size(); j++) {
+            index[j] = (subset.pixels()[j * subset.dimension()] & 0xFF) - 1;
+        }
+        return index;
+    }
+
+    @Test
+    void eachClassTakesRoundHalfUpOfAlphaFromTheSecondInItsSourceOrder() {
+        ImageSet mnist = TestData.mnist();
+        ImageSet other = secondary(200, 10);
+        int size = 73; // classes 0..2 want 8 images, classes 3..9 want 7
+        TrainingSubset subset = TrainingSubset.materialize(mnist, other, data(16, 10, LabelMode.TRUE, 0.35), size);
+        ImageSet images = subset.images();
+        assertEquals(size, images.size());
+        assertEquals(10, subset.labelDim());
+        assertEquals(16, images.height());
+        // 0.35 x 8 = 2.8 -> 3 and 0.35 x 7 = 2.45 -> 2 from the second dataset.
+        int[] expectedSecondary = {3, 3, 3, 2, 2, 2, 2, 2, 2, 2};
+        int[] secondaryIndex = secondaryIndexOf(images);
+        int primaryCount = size - Arrays.stream(expectedSecondary).sum();
+        int[] fromSecondary = new int[10];
+        int[] fromPrimary = new int[10];
+        for (int j = 0; j < size; j++) {
+            boolean isSecondary = secondaryIndex[j] >= 0;
+            assertEquals(j >= primaryCount, isSecondary, "primary images first, then secondary; position " + j);
+            (isSecondary ? fromSecondary : fromPrimary)[images.label(j)]++;
+        }
+        assertArrayEquals(expectedSecondary, fromSecondary);
+        assertArrayEquals(new int[] {5, 5, 5, 5, 5, 5, 5, 5, 5, 5}, fromPrimary);
+        // The secondary part is, for each class, its first images of that class in the second dataset's order.
+        List<Integer> expectedOrder = new ArrayList<>();
+        int[] taken = new int[10];
+        for (int i = 0; i < other.size(); i++) {
+            int c = other.label(i);
+            if (taken[c] < expectedSecondary[c]) {
+                taken[c]++;
+                expectedOrder.add(i);
+            }
+        }
+        assertEquals(expectedOrder, Arrays.stream(secondaryIndex, primaryCount, size).boxed().toList());
+        for (int j = primaryCount; j < size; j++) {
+            assertEquals(other.label(secondaryIndex[j]), images.label(j), "labelled with the class it stands in for");
+        }
+        // The primary part is exactly the unmixed subset of the primary's share (5 per class), in source order.
+        ImageSet unmixedFifty = TrainingSubset.materialize(mnist, new DataSpec("mnist", 16, 10, LabelMode.TRUE, 7, 3L,
+                null), primaryCount).images();
+        assertArrayEquals(unmixedFifty.pixels(), Arrays.copyOf(images.pixels(), primaryCount * images.dimension()));
+        assertArrayEquals(unmixedFifty.labels(), Arrays.copyOf(images.labels(), primaryCount));
+    }
+
+    @Test
+    void alphaZeroIsTheUnmixedSubsetAndAlphaOneTakesEverythingFromTheSecond() {
+        ImageSet mnist = TestData.mnist();
+        ImageSet other = secondary(200, 10);
+        DataSpec plain = new DataSpec("mnist", 16, 10, LabelMode.TRUE, 7, 3L, null);
+        ImageSet unmixed = TrainingSubset.materialize(mnist, plain, 40).images();
+        ImageSet zero = TrainingSubset.materialize(mnist, other, data(16, 10, LabelMode.TRUE, 0.0), 40).images();
+        assertArrayEquals(unmixed.pixels(), zero.pixels());
+        assertArrayEquals(unmixed.labels(), zero.labels());
+        assertEquals(unmixed.classCount(), zero.classCount());
+
+        ImageSet all = TrainingSubset.materialize(mnist, other, data(16, 10, LabelMode.TRUE, 1.0), 40).images();
+        assertTrue(Arrays.stream(secondaryIndexOf(all)).allMatch(i -> i >= 0));
+        assertArrayEquals(new int[] {4, 4, 4, 4, 4, 4, 4, 4, 4, 4}, all.countPerClass());
+    }
+
+    @Test
+    void mixedSubsetsAreNestedPerClassAndPerSource() {
+        ImageSet mnist = TestData.mnist();
+        ImageSet other = secondary(250, 10);
+        for (double alpha : new double[] {0.1, 0.35, 0.5, 0.9}) {
+            ImageSet previous = null;
+            int previousPrimary = 0;
+            for (int size = 10; size <= 200; size += 7) {
+                ImageSet subset = TrainingSubset.materialize(mnist, other, data(16, 10, LabelMode.TRUE, alpha), size)
+                        .images();
+                int primaryCount = (int) Arrays.stream(secondaryIndexOf(subset)).filter(i -> i < 0).count();
+                if (previous != null) {
+                    for (int c = 0; c < 10; c++) {
+                        assertPrefix(imagesOfClass(previous, c, 0, previousPrimary),
+                                imagesOfClass(subset, c, 0, primaryCount), "primary, alpha " + alpha + " class " + c);
+                        assertPrefix(imagesOfClass(previous, c, previousPrimary, previous.size()),
+                                imagesOfClass(subset, c, primaryCount, subset.size()),
+                                "secondary, alpha " + alpha + " class " + c);
+                    }
+                }
+                previous = subset;
+                previousPrimary = primaryCount;
+            }
+        }
+    }
+
+    @Test
+    void randomLabelsOfAMixAreReproducibleAndNested() {
+        ImageSet mnist = TestData.mnist();
+        ImageSet other = secondary(250, 10);
+        DataSpec spec = data(8, 10, LabelMode.RANDOM, 0.5);
+        TrainingSubset large = TrainingSubset.materialize(mnist, other, spec, 200);
+        TrainingSubset again = TrainingSubset.materialize(mnist, other, spec, 200);
+        TrainingSubset small = TrainingSubset.materialize(mnist, other, spec, 100);
+        assertEquals(7, large.labelDim());
+        assertArrayEquals(large.images().labels(), again.images().labels());
+        DataSpec otherSeed = new DataSpec("mnist", 8, 10, LabelMode.RANDOM, 7, 4L, spec.mix());
+        assertNotEquals(Arrays.toString(large.images().labels()),
+                Arrays.toString(TrainingSubset.materialize(mnist, other, otherSeed, 200).images().labels()));
+        // A secondary image keeps its random label in the larger subset.
+        int[] smallIndex = secondaryIndexOf(small.images());
+        int[] largeIndex = secondaryIndexOf(large.images());
+        for (int j = 0; j < smallIndex.length; j++) {
+            if (smallIndex[j] >= 0) {
+                int position = indexOf(largeIndex, smallIndex[j]);
+                assertTrue(position >= 0);
+                assertEquals(small.images().label(j), large.images().label(position));
+            }
+        }
+    }
+
+    @Test
+    void classesMapByNameThroughTheGivenMapping() {
+        ImageSet mnist = TestData.mnist();
+        ImageSet other = secondary(200, 10);
+        // The second dataset's class s has the name of MNIST class 9 - s.
+        List<String> primaryNames = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        List<String> secondaryNames = List.of("9", "8", "7", "6", "5", "4", "3", "2", "1", "0");
+        MixSpec byName = new MixSpec("other", 0.5, "name", Map.of());
+        DataSpec spec = new DataSpec("mnist", 16, 10, LabelMode.TRUE, 10, 0L, byName);
+        ImageSet subset = TrainingSubset.materialize(mnist, other,
+                IntraClassMix.mapping(byName, primaryNames, secondaryNames), spec, 40).images();
+        int[] index = secondaryIndexOf(subset);
+        int mixed = 0;
+        for (int j = 0; j < subset.size(); j++) {
+            if (index[j] >= 0) {
+                mixed++;
+                assertEquals(9 - other.label(index[j]), subset.label(j));
+            }
+        }
+        assertEquals(20, mixed);
+        assertThrows(IllegalArgumentException.class, () -> TrainingSubset.materialize(mnist, other, spec, 40),
+                "matching by name needs the names");
+    }
+
+    @Test
+    void problemsAreNamed() {
+        ImageSet mnist = TestData.mnist();
+        var shortSecondary = assertThrows(IllegalArgumentException.class,
+                () -> TrainingSubset.materialize(mnist, secondary(30, 10), data(16, 10, LabelMode.NONE, 0.5), 100));
+        assertTrue(shortSecondary.getMessage().contains("dataset 'other' has 3 images of class 0"),
+                shortSecondary.getMessage());
+        assertTrue(shortSecondary.getMessage().contains("needs 5"), shortSecondary.getMessage());
+
+        int[] labels = new int[100];
+        for (int i = 0; i < 100; i++) {
+            labels[i] = i % 10;
+        }
+        ImageSet rgbSet = new ImageSet(3, 32, 32, 10, labels, new byte[100 * 3 * 32 * 32]);
+        var channels = assertThrows(IllegalArgumentException.class,
+                () -> TrainingSubset.materialize(mnist, rgbSet, data(16, 10, LabelMode.NONE, 0.5), 20));
+        assertTrue(channels.getMessage().contains("channel"), channels.getMessage());
+
+        var fewerClasses = assertThrows(IllegalArgumentException.class,
+                () -> TrainingSubset.materialize(mnist, secondary(100, 5), data(16, 10, LabelMode.NONE, 0.5), 20));
+        assertTrue(fewerClasses.getMessage().contains("has 5 classes"), fewerClasses.getMessage());
+
+        var noSecond = assertThrows(IllegalArgumentException.class,
+                () -> TrainingSubset.materialize(mnist, data(16, 10, LabelMode.NONE, 0.5), 20));
+        assertTrue(noSecond.getMessage().contains("data.mix"), noSecond.getMessage());
+
+        ClassMapping collapsing = c -> 0;
+        var duplicate = assertThrows(IllegalArgumentException.class, () -> TrainingSubset.materialize(mnist,
+                secondary(100, 10), collapsing, data(16, 2, LabelMode.NONE, 0.5), 20));
+        assertTrue(duplicate.getMessage().contains("both map to class 0"), duplicate.getMessage());
+    }
+
+    /** The images (as byte rows) of class c among positions [from, to) of the subset, in order. */
+    static List<byte[]> imagesOfClass(ImageSet set, int c, int from, int to) {
+        List<byte[]> rows = new ArrayList<>();
+        for (int j = from; j < to; j++) {
+            if (set.label(j) == c) {
+                rows.add(set.image(j));
+            }
+        }
+        return rows;
+    }
+
+    static void assertPrefix(List<byte[]> smaller, List<byte[]> larger, String what) {
+        assertTrue(smaller.size() <= larger.size(), what + ": " + smaller.size() + " > " + larger.size());
+        for (int k = 0; k < smaller.size(); k++) {
+            assertArrayEquals(larger.get(k), smaller.get(k), what + " #" + k);
+        }
+    }
+
+    static int indexOf(int[] values, int wanted) {
+        for (int j = 0; j < values.length; j++) {
+            if (values[j] == wanted) {
+                return j;
+            }
+        }
+        return -1;
+    }
+}
