@@ -1,9 +1,13 @@
 package dev.emm.service;
 
+import dev.emm.core.data.DatasetManifest;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.data.ImageSetCodec;
+import dev.emm.core.data.IntraClassMix;
 import dev.emm.core.data.TrainingSubset;
 import dev.emm.core.events.RunRef;
+import dev.emm.core.json.Json;
+import dev.emm.core.spec.DataSpec;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectNotFoundException;
 import dev.emm.store.ObjectStore;
@@ -17,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads datasets and run subsets from the object store. A run's training subset is materialized
- * once from the registered dataset and stored under the run, so the metric compares against
- * exactly the images the run trained on.
+ * once from the registered dataset (and, for a spec with {@code data.mix}, the second dataset) and
+ * stored under the run, so the metric compares against exactly the images the run trained on.
  */
 @ApplicationScoped
 public class RunData {
@@ -46,10 +50,28 @@ public class RunData {
         if (store.exists(key)) {
             return new TrainingSubset(readImageSet(key), labelDim);
         }
-        TrainingSubset subset = TrainingSubset.materialize(dataset(run.spec().data().dataset()), run.spec().data(),
-                run.size());
+        DataSpec data = run.spec().data();
+        TrainingSubset subset = data.mix() == null
+                ? TrainingSubset.materialize(dataset(data.dataset()), data, run.size())
+                : TrainingSubset.materialize(dataset(data.dataset()), dataset(data.mix().dataset()), mapping(data),
+                        data, run.size());
         store.put(key, ImageSetCodec.toBytes(subset.images()));
         return subset;
+    }
+
+    /** How the mix's second dataset stands in for the first's classes: by index, or by the manifests' class names. */
+    private IntraClassMix.ClassMapping mapping(DataSpec data) {
+        if (!data.mix().byName()) {
+            return IntraClassMix.ClassMapping.byIndex();
+        }
+        return IntraClassMix.mapping(data.mix(), manifest(data.dataset()).classNames(),
+                manifest(data.mix().dataset()).classNames());
+    }
+
+    public DatasetManifest manifest(String name) {
+        return store.find(StorageLayout.datasetManifest(name))
+                .map(bytes -> Json.read(bytes, DatasetManifest.class))
+                .orElseThrow(() -> new IllegalArgumentException("dataset '" + name + "' is not registered"));
     }
 
     public ImageSet readImageSet(String key) {
