@@ -23,6 +23,10 @@ class GrafanaDashboardTest {
                 PromQl.metricNames(expr));
         assertEquals(Set.of("namespace", "stage"), PromQl.labelNames(expr));
         assertEquals(Set.of("up"), PromQl.metricNames("max without (pod) (up offset 5m) * 1e3"));
+        String replaced = "max by (channel) (label_replace(lag{namespace=~\"$namespace\"}, \"channel\", \"$1\","
+                + " \"client_id\", \"kafka-consumer-(.*)\"))";
+        assertEquals(Set.of("lag"), PromQl.metricNames(replaced));
+        assertEquals(Set.of("client_id", "namespace"), PromQl.labelNames(replaced));
     }
 
     @Test

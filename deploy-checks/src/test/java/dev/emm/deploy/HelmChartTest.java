@@ -198,6 +198,21 @@ class HelmChartTest {
     }
 
     @Test
+    void kedaWatchesTheConsumerGroupAndTopicTheTrainerReallyUses() throws Exception {
+        java.util.Properties trainer = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(
+                Repo.root().resolve("trainer-service/src/main/resources/application.properties"))) {
+            trainer.load(in);
+        }
+        for (String valueSet : List.of("default", "prod")) {
+            JsonNode keda = effectiveValues(Charts.valueSets().get(valueSet)).path("keda");
+            assertEquals(trainer.getProperty("mp.messaging.incoming.train-requests.group.id"),
+                    keda.path("consumerGroup").asText(), valueSet + " keda.consumerGroup");
+        }
+        assertEquals(Topics.TRAIN_REQUESTS, trainer.getProperty("mp.messaging.incoming.train-requests.topic"));
+    }
+
+    @Test
     void kedaCapsTrainersAtTheTrainRequestPartitions() {
         List<Manifest> ms = Charts.renderStrict("keda", null, Map.of("keda.enabled", true,
                 "topics.trainRequestsPartitions", 6));

@@ -16,6 +16,10 @@ final class PromQl {
             "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?[A-Za-z_][A-Za-z0-9_.]*}?");
     private static final Pattern IDENT = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    /** label_replace(v, "dst", "replacement", "src", "regex"): dst is made, src is read. */
+    private static final Pattern LABEL_REPLACE = Pattern.compile(
+            ",\\s*\"([a-zA-Z_][a-zA-Z0-9_]*)\"\\s*,\\s*\"(?:[^\"\\\\]|\\\\.)*\"\\s*,\\s*\"([a-zA-Z_][a-zA-Z0-9_]*)\"\\s*,"
+            + "\\s*\"(?:[^\"\\\\]|\\\\.)*\"\\s*\\)");
     private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
             "group_right", "bool", "offset", "and", "or", "unless", "inf", "nan", "atan2");
 
@@ -46,10 +50,19 @@ final class PromQl {
         return names;
     }
 
-    /** Label names used in selectors and in by/without/on/ignoring clauses. */
+    /**
+     * Label names the query reads from series: those in selectors, in by/without/on/ignoring
+     * clauses and label_replace sources, less the ones label_replace creates.
+     */
     static Set<String> labelNames(String expr) {
-        String s = STRING.matcher(expr).replaceAll("\"\"");
         Set<String> labels = new LinkedHashSet<>();
+        Set<String> made = new LinkedHashSet<>();
+        Matcher r = LABEL_REPLACE.matcher(expr);
+        while (r.find()) {
+            made.add(r.group(1));
+            labels.add(r.group(2));
+        }
+        String s = STRING.matcher(expr).replaceAll("\"\"");
         Matcher sel = SELECTOR.matcher(s);
         while (sel.find()) {
             Matcher m = MATCHER.matcher(sel.group(1));
@@ -65,6 +78,7 @@ final class PromQl {
                 }
             }
         }
+        labels.removeAll(made);
         return labels;
     }
 }
