@@ -272,15 +272,30 @@ class HelmChartTest {
         assertTrue(notes.contains("kafka-console-producer.sh"));
         assertTrue(notes.contains("--topic emm.experiments.submitted"));
         assertTrue(notes.contains("curl -sS -X POST http://localhost:8080/experiments"));
-        // The example specs in NOTES are valid experiment specs for the core's strict reader.
-        List<String> specs = notes.lines().map(String::strip)
+        assertEquals(2, assertExampleSpecsAreValid(notes), "one spec for Kafka, one for curl");
+    }
+
+    @Test
+    void deployGuideExamplesAreValidSpecsAndItsCommandsNameRealFiles() {
+        String guide = Yaml.read(Repo.root().resolve("docs/DEPLOY.md"));
+        assertEquals(1, assertExampleSpecsAreValid(guide));
+        for (String file : List.of("helm/emm/values-dev.yaml", "helm/emm/values-prod.yaml", "k8s/overlays/dev",
+                "k8s/overlays/prod", "k8s/topics/strimzi", "examples/optimum-mnist.json", "docker/build-images.sh")) {
+            assertTrue(guide.contains(file), file);
+            assertTrue(java.nio.file.Files.exists(Repo.root().resolve(file)), file);
+        }
+    }
+
+    /** Every one-line JSON spec in a text parses strictly as an experiment spec and validates. */
+    private static int assertExampleSpecsAreValid(String text) {
+        List<String> specs = text.lines().map(String::strip)
                 .map(l -> l.startsWith("-d '") ? l.substring(4, l.lastIndexOf('\'')) : l)
                 .filter(l -> l.startsWith("{\"name\"")).toList();
-        assertEquals(2, specs.size(), "one spec for Kafka, one for curl");
         for (String spec : specs) {
             ExperimentSpec parsed = Json.readStrict(spec.getBytes(StandardCharsets.UTF_8), ExperimentSpec.class);
             assertEquals("optimum", SpecValidator.validated(parsed).model().kind());
         }
+        return specs.size();
     }
 
     static ConfigMap configMap(List<Manifest> ms, String name) {
