@@ -29,6 +29,9 @@ public class ExperimentResource {
     @Inject
     ExperimentRepository repository;
 
+    @Inject
+    DatasetChecks datasetChecks;
+
     /** The body is read as text so that malformed JSON gets the same field-naming 400 as an invalid spec. */
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
@@ -36,6 +39,7 @@ public class ExperimentResource {
         SubmissionReader.Submission submission;
         try {
             submission = SubmissionReader.read(body, null);
+            datasetChecks.check(submission);
         } catch (InvalidSpecException e) {
             return Response.status(Response.Status.BAD_REQUEST)
                     .entity(Map.of("error", "invalid experiment spec", "field", e.field(),

@@ -32,6 +32,9 @@ public class SpecConsumer {
     EventMeters meters;
 
     @Inject
+    DatasetChecks datasetChecks;
+
+    @Inject
     @Channel("experiments-rejected")
     MutinyEmitter<Record<String, String>> rejections;
 
@@ -40,6 +43,7 @@ public class SpecConsumer {
     public void onSubmitted(ConsumerRecord<String, String> record) {
         try {
             SubmissionReader.Submission submission = SubmissionReader.read(record.value(), record.key());
+            datasetChecks.check(submission);
             orchestrator.submit(submission.experimentId(), submission.spec());
             meters.handled(Topics.EXPERIMENTS_SUBMITTED, "accepted");
         } catch (InvalidSpecException e) {

@@ -18,7 +18,11 @@ import java.util.List;
  */
 final class SubmissionReader {
 
-    record Submission(String experimentId, ExperimentSpec spec) {
+    /**
+     * @param fieldPrefix what the spec's field paths are prefixed with in violations: {@code "spec."}
+     *                    inside an envelope, else empty
+     */
+    record Submission(String experimentId, ExperimentSpec spec, String fieldPrefix) {
     }
 
     private SubmissionReader() {
@@ -75,6 +79,6 @@ final class SubmissionReader {
             throw new InvalidSpecException(List.of(new SpecViolation("experimentId",
                     "must be 1-63 lower-case letters, digits or '-', starting with a letter or digit")));
         }
-        return new Submission(id, validated);
+        return new Submission(id, validated, envelope ? "spec." : "");
     }
 }
