@@ -8,15 +8,19 @@ import java.util.Locale;
 
 /**
  * Turns successive experiment views into progress lines: the sizes measured so far with their
- * ratios, and a bar per run in training. A line is printed only when something changed.
+ * ratios, and a bar per run in training. A line is printed when the search moved, or when training
+ * progressed and the last line is older than {@link #TRAINING_LINE_INTERVAL_NANOS}.
  */
 final class ProgressPrinter {
 
     private static final int BAR_WIDTH = 20;
+    private static final long TRAINING_LINE_INTERVAL_NANOS = 10_000_000_000L;
 
     private final PrintStream out;
     private final long startNanos = System.nanoTime();
     private String lastLine = "";
+    private String lastSearchState = "";
+    private long lastPrintNanos;
 
     ProgressPrinter(PrintStream out) {
         this.out = out;
@@ -24,9 +28,14 @@ final class ProgressPrinter {
 
     void show(JsonNode view) {
         String line = describe(view);
-        if (!line.equals(lastLine)) {
-            out.printf(Locale.ROOT, "[%5.0fs] %s%n", (System.nanoTime() - startNanos) / 1e9, line);
+        String searchState = view.path("status").asText() + view.path("points") + view.path("probing");
+        long now = System.nanoTime();
+        boolean searchMoved = !searchState.equals(lastSearchState);
+        if (searchMoved || (!line.equals(lastLine) && now - lastPrintNanos >= TRAINING_LINE_INTERVAL_NANOS)) {
+            out.printf(Locale.ROOT, "[%5.0fs] %s%n", (now - startNanos) / 1e9, line);
             lastLine = line;
+            lastSearchState = searchState;
+            lastPrintNanos = now;
         }
     }
 

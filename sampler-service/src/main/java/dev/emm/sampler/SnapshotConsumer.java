@@ -11,6 +11,7 @@ import dev.emm.core.json.Json;
 import dev.emm.core.optimum.OptimalDenoiser;
 import dev.emm.core.sampling.EdmHeunSampler;
 import dev.emm.core.storage.StorageLayout;
+import dev.emm.djl.NetworkDenoiser;
 import dev.emm.service.EventMeters;
 import dev.emm.service.EventPublisher;
 import dev.emm.service.RunData;
@@ -23,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
 /** Generates and stores the samples of each snapshot; a repeated snapshot event reuses stored samples. */
@@ -60,19 +62,24 @@ public class SnapshotConsumer {
         String key = StorageLayout.snapshotSamples(run.experimentId(), run.runId(), snapshot.snapshot());
         int count = run.spec().sampling().sampleCount();
         if (!store.exists(key)) {
-            if (!run.spec().model().isOptimum()) {
-                throw new IllegalArgumentException("model kind '" + run.spec().model().kind()
-                        + "' cannot be sampled by this sampler build");
-            }
-            ImageSet training = runData.readImageSet(snapshot.snapshotKey());
-            var denoiser = new OptimalDenoiser(training, TrainingSubset.labelDim(run.spec().data(), run.size()));
             EdmHeunSampler sampler = new EdmHeunSampler(run.spec().sampling());
             int reportEvery = Math.max(1, count / 10);
-            ImageSet samples = sampler.sampleAll(denoiser, training.channels(), training.height(), done -> {
+            IntConsumer progress = done -> {
                 if (done % reportEvery < run.spec().sampling().batchSize() || done == count) {
                     LOG.infof("run %s snapshot %d: %d/%d samples", run.runId(), snapshot.snapshot(), done, count);
                 }
-            });
+            };
+            ImageSet samples;
+            if (run.spec().model().isOptimum()) {
+                ImageSet training = runData.readImageSet(snapshot.snapshotKey());
+                var denoiser = new OptimalDenoiser(training, TrainingSubset.labelDim(run.spec().data(), run.size()));
+                samples = sampler.sampleAll(denoiser, training.channels(), training.height(), progress);
+            } else {
+                try (NetworkDenoiser denoiser = new NetworkDenoiser(store.get(snapshot.snapshotKey()))) {
+                    samples = sampler.sampleAll(denoiser, denoiser.header().imageChannels(),
+                            denoiser.header().resolution(), progress);
+                }
+            }
             store.put(key, ImageSetCodec.toBytes(samples));
         }
         EventPublisher.publish(samplesReady, run.runId(),

@@ -30,6 +30,9 @@ public class TrainRequestConsumer {
     OptimumTrainer optimumTrainer;
 
     @Inject
+    NetworkTrainer networkTrainer;
+
+    @Inject
     EventMeters meters;
 
     @Inject
@@ -40,6 +43,10 @@ public class TrainRequestConsumer {
     @Channel("runs-failed")
     MutinyEmitter<Record<String, String>> failures;
 
+    @Inject
+    @Channel("training-progress")
+    MutinyEmitter<Record<String, String>> progress;
+
     @Incoming("train-requests")
     @Blocking
     public void onTrainRequest(String payload) {
@@ -48,17 +55,20 @@ public class TrainRequestConsumer {
     }
 
     private void train(RunRef run) {
-        if (!run.spec().model().isOptimum()) {
-            throw new IllegalArgumentException("model kind '" + run.spec().model().kind()
-                    + "' cannot be trained by this trainer build");
+        boolean trained;
+        if (run.spec().model().isOptimum()) {
+            OptimumTrainer.Outcome outcome = optimumTrainer.train(run);
+            outcome.snapshots().forEach(this::announce);
+            trained = outcome.trained();
+        } else {
+            trained = networkTrainer.train(run, this::announce,
+                    report -> progress.sendAndForget(Record.of(report.runId(), Json.toString(report))));
         }
-        OptimumTrainer.Outcome outcome = optimumTrainer.train(run);
-        meters.registry().counter("emm.training.runs", "outcome", outcome.trained() ? "trained" : "already-stored")
-                .increment();
-        LOG.infof("run %s: %s, %d snapshot(s)", run.runId(), outcome.trained() ? "trained" : "already stored",
-                outcome.snapshots().size());
-        for (SnapshotSaved snapshot : outcome.snapshots()) {
-            EventPublisher.publish(snapshots, run.runId(), snapshot);
-        }
+        meters.registry().counter("emm.training.runs", "outcome", trained ? "trained" : "already-stored").increment();
+        LOG.infof("run %s: %s", run.runId(), trained ? "trained" : "already stored, snapshots announced again");
+    }
+
+    private void announce(SnapshotSaved snapshot) {
+        EventPublisher.publish(snapshots, snapshot.run().runId(), snapshot);
     }
 }

@@ -52,6 +52,11 @@ public final class StorageLayout {
         return runPrefix(experimentId, runId) + "checkpoint.bin";
     }
 
+    /** Who trains the run now, and until when; see trainer-service's RunLease. */
+    public static String runLease(String experimentId, String runId) {
+        return runPrefix(experimentId, runId) + "lease.json";
+    }
+
     public static String snapshotPrefix(String experimentId, String runId, int snapshot) {
         return runPrefix(experimentId, runId) + "snapshots/" + String.format("%06d", snapshot) + "/";
     }

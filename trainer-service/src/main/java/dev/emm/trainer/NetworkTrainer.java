@@ -1,0 +1,149 @@
+package dev.emm.trainer;
+
+import dev.emm.core.data.TrainingSubset;
+import dev.emm.core.events.RunRef;
+import dev.emm.core.events.SnapshotSaved;
+import dev.emm.core.events.TrainingProgress;
+import dev.emm.core.storage.StorageLayout;
+import dev.emm.djl.RunProgress;
+import dev.emm.djl.TrainingListener;
+import dev.emm.djl.TrainingOutcome;
+import dev.emm.djl.TrainingRun;
+import dev.emm.service.RunData;
+import dev.emm.store.ObjectStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Trains a network run with DJL. Snapshots and checkpoints go to the object store as they are made,
+ * each snapshot is announced at once (so sampling and the metric run while training goes on), and a
+ * run that finds a checkpoint resumes from it. A run whose final snapshot is stored is not trained
+ * again: its snapshots are only announced again.
+ */
+@ApplicationScoped
+public class NetworkTrainer {
+
+    private static final Logger LOG = Logger.getLogger(NetworkTrainer.class);
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    RunData runData;
+
+    @Inject
+    RunLease lease;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final AtomicReference<TrainingRun> active = new AtomicReference<>();
+    private final Map<String, RunProgress> latestProgress = new ConcurrentHashMap<>();
+
+    public boolean train(RunRef run, Consumer<SnapshotSaved> announce, Consumer<TrainingProgress> report) {
+        TrainingSubset subset = runData.trainingSubset(run);
+        String checkpointKey = StorageLayout.runCheckpoint(run.experimentId(), run.runId());
+        lease.acquire(run);
+        try {
+            byte[] checkpoint = store.find(checkpointKey).orElse(null);
+            try (TrainingRun training = new TrainingRun(run.spec().model(), run.spec().training(), subset.images(),
+                    subset.images().labels(), subset.labelDim(), checkpoint)) {
+                int planned = training.plannedSnapshots();
+                if (store.exists(snapshotKey(run, planned))) {
+                    announceStored(run, planned, planned, announce);
+                    return false;
+                }
+                announceStored(run, planned - 1, planned, announce);
+                LOG.infof("run %s: training %d steps (%d images, %d snapshots) on %s%s", run.runId(),
+                        training.totalSteps(), training.totalImages(), planned, training.device(),
+                        checkpoint == null ? "" : ", resumed at step " + training.step());
+                active.set(training);
+                TrainingOutcome outcome = training.run(listener(run, planned, announce, report));
+                if (!outcome.completed()) {
+                    throw new TrainingInterruptedException("training of " + run.runId() + " stopped at step "
+                            + outcome.step() + "; it resumes from its last checkpoint");
+                }
+                store.delete(checkpointKey);
+                return true;
+            } finally {
+                active.set(null);
+            }
+        } finally {
+            lease.release(run);
+        }
+    }
+
+    private TrainingListener listener(RunRef run, int planned, Consumer<SnapshotSaved> announce,
+            Consumer<TrainingProgress> report) {
+        Tags tags = Tags.of("run", run.runId());
+        registry.gauge("emm.training.images.per.second", tags, latestProgress,
+                progress -> progressOf(progress, run).imagesPerSecond());
+        registry.gauge("emm.training.loss", tags, latestProgress, progress -> progressOf(progress, run).loss());
+        return new TrainingListener() {
+            private long countedImages;
+
+            @Override
+            public void progress(RunProgress progress) {
+                latestProgress.put(run.runId(), progress);
+                registry.counter("emm.training.images", tags).increment(progress.images() - countedImages);
+                countedImages = progress.images();
+                double eta = progress.imagesPerSecond() > 0
+                        ? (progress.totalImages() - progress.images()) / progress.imagesPerSecond() : -1;
+                report.accept(new TrainingProgress(TrainingProgress.VERSION, run.experimentId(), run.runId(),
+                        progress.step(), progress.totalSteps(), progress.images(), progress.loss(),
+                        progress.imagesPerSecond(), eta));
+                lease.renew(run);
+            }
+
+            @Override
+            public void snapshot(int index, byte[] modelBytes) {
+                String key = snapshotKey(run, index);
+                store.put(key, modelBytes);
+                announce.accept(SnapshotSaved.of(run, index, index == planned, key));
+            }
+
+            @Override
+            public void checkpoint(byte[] checkpointBytes) {
+                store.put(StorageLayout.runCheckpoint(run.experimentId(), run.runId()), checkpointBytes);
+                lease.renew(run);
+            }
+        };
+    }
+
+    private static RunProgress progressOf(Map<String, RunProgress> progress, RunRef run) {
+        RunProgress latest = progress.get(run.runId());
+        return latest == null ? new RunProgress(0, 0, 0, 0, Double.NaN, 0) : latest;
+    }
+
+    /** Announces stored snapshots 1..upTo again, so a resumed run's earlier snapshots are not lost downstream. */
+    private void announceStored(RunRef run, int upTo, int planned, Consumer<SnapshotSaved> announce) {
+        for (int index = 1; index <= upTo; index++) {
+            String key = snapshotKey(run, index);
+            if (store.exists(key)) {
+                announce.accept(SnapshotSaved.of(run, index, index == planned, key));
+            }
+        }
+    }
+
+    private static String snapshotKey(RunRef run, int index) {
+        return StorageLayout.snapshotModel(run.experimentId(), run.runId(), index);
+    }
+
+    /** A pod being stopped cancels its training; the request comes back and resumes from the checkpoint. */
+    void cancelOnShutdown(@Observes ShutdownEvent shutdown) {
+        TrainingRun training = active.get();
+        if (training != null) {
+            LOG.infof("shutting down: stopping training at step %d", training.step());
+            training.cancel();
+        }
+    }
+}
