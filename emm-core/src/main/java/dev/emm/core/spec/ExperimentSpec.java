@@ -2,7 +2,8 @@ package dev.emm.core.spec;
 
 /**
  * What a user asks to measure: EMM of model {@code model} trained by {@code training} on data
- * {@code data}, evaluated by {@code sampling}, searched by {@code search}.
+ * {@code data}, evaluated by {@code sampling}, searched by {@code search}. {@code preset} names a
+ * {@link Presets preset} whose values fill every field the spec leaves out.
  */
 public record ExperimentSpec(
         String name,
@@ -10,7 +11,13 @@ public record ExperimentSpec(
         ModelSpec model,
         TrainingSpec training,
         SamplingSpec sampling,
-        SearchSpec search) {
+        SearchSpec search,
+        String preset) {
+
+    public ExperimentSpec(String name, DataSpec data, ModelSpec model, TrainingSpec training, SamplingSpec sampling,
+            SearchSpec search) {
+        this(name, data, model, training, sampling, search, null);
+    }
 
     /** The same spec with every omitted field set to its default; validate the result. */
     public ExperimentSpec withDefaults() {
@@ -22,6 +29,7 @@ public record ExperimentSpec(
                         null, null, null, null, null) : training).withDefaults(),
                 (sampling == null ? new SamplingSpec(null, null, null, null, null, null, null, null, null, null, null)
                         : sampling).withDefaults(),
-                (search == null ? new SearchSpec(null, null, null, null, null) : search).withDefaults());
+                (search == null ? new SearchSpec(null, null, null, null, null) : search).withDefaults(),
+                preset);
     }
 }

@@ -24,7 +24,7 @@ public final class SpecValidator {
         if (spec == null) {
             throw new InvalidSpecException(List.of(new SpecViolation("$", "spec is empty")));
         }
-        ExperimentSpec complete = spec.withDefaults();
+        ExperimentSpec complete = Presets.resolve(spec).withDefaults();
         SpecValidator validator = new SpecValidator();
         validator.check(complete);
         if (!validator.violations.isEmpty()) {

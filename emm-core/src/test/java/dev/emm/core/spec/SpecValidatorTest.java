@@ -61,4 +61,29 @@ class SpecValidatorTest {
         Json.MalformedJsonException broken = assertThrows(Json.MalformedJsonException.class, () -> parse("{\"data\":"));
         assertTrue(broken.getMessage().contains("end-of-input"), broken.getMessage());
     }
+
+    @Test
+    void aPresetFillsOnlyWhatTheSpecLeavesOut() {
+        ExperimentSpec spec = SpecValidator.validated(parse(
+                "{\"preset\":\"paper-ddpmpp-vp\",\"search\":{\"maxSize\":4000},\"data\":{\"resolution\":16}}"));
+        assertEquals("paper-ddpmpp-vp", spec.preset());
+        assertEquals("cifar10", spec.data().dataset());
+        assertEquals(16, spec.data().resolution());
+        assertEquals(10, spec.data().classes());
+        assertEquals(4000, spec.search().maxSize());
+        assertEquals(1000, spec.search().minSize());
+        assertEquals(500_000.0, spec.training().emaHalfLifeImages());
+        assertEquals(512, spec.training().batchSize());
+        assertEquals(10_000, spec.sampling().sampleCount());
+        for (String name : Presets.NAMES) {
+            SpecValidator.validated(parse("{\"preset\":\"" + name + "\"}"));
+        }
+    }
+
+    @Test
+    void anUnknownPresetIsNamed() {
+        InvalidSpecException error = assertThrows(InvalidSpecException.class,
+                () -> SpecValidator.validated(parse("{\"preset\":\"huge\"}")));
+        assertEquals("preset", error.field());
+    }
 }
