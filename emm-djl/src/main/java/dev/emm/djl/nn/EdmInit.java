@@ -70,7 +70,7 @@ public final class EdmInit implements Initializer {
             values[i] = scale * sample(random);
         }
         try (NDArray doubles = manager.create(values, shape)) {
-            return doubles.toType(dataType, true);
+            return Ops.ownedCopy(doubles, dataType);
         }
     }
 

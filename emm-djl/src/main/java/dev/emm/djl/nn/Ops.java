@@ -62,12 +62,21 @@ public final class Ops {
             if (existing == null) {
                 NDManager manager = CONSTANT_MANAGERS.computeIfAbsent(device, NDManager::newBaseManager);
                 try (NDArray made = factory.apply(manager)) {
-                    existing = made.toType(dataType, true);
+                    existing = ownedCopy(made, dataType);
                 }
                 CONSTANTS.put(fullKey, existing);
             }
             return existing;
         }
+    }
+
+    /**
+     * A copy of {@code array} in {@code dataType} with its own native storage. DJL's
+     * {@code toType(sameType, copy = true)} returns an alias, and an array made from a Java array
+     * wraps a direct buffer that dies with its Java owner, so such an alias must never outlive it.
+     */
+    public static NDArray ownedCopy(NDArray array, DataType dataType) {
+        return array.getDataType() == dataType ? array.duplicate() : array.toType(dataType, true);
     }
 
     /** Ones of the given length (the identity affine of a fused layer norm). */

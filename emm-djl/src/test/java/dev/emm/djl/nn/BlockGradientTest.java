@@ -200,6 +200,15 @@ class BlockGradientTest {
                 expected[4 + i] = (float) Math.cos(2.5 * f);
             }
             assertArrayEquals(expected, y, 1e-5f, Arrays.toString(y));
+            // The frequencies are a cached constant built from a Java array: it must own its storage, so that
+            // it survives the garbage collection of the direct buffer it was made from (regression: an alias
+            // from DJL's toType(sameType, copy = true) read freed memory after a GC).
+            for (int i = 0; i < 5; i++) {
+                System.gc();
+                java.nio.ByteBuffer.allocateDirect(1 << 20).put(0, (byte) 7);
+            }
+            float[] again = e.apply(new ParameterStore(m, false), m.create(new float[] {2.5f}), false).toFloatArray();
+            assertArrayEquals(expected, again, 1e-5f, Arrays.toString(again));
         }
     }
 

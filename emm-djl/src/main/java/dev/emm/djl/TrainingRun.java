@@ -1,0 +1,578 @@
+package dev.emm.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.emm.core.data.ImageSet;
+import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.TrainingSpec;
+import dev.emm.djl.nn.SongUNet;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.zip.CRC32;
+
+/**
+ * One training run (M, T, D) on DJL's PyTorch engine, EDM's training loop in the essentials:
+ *
+ * <ul>
+ * <li>Loss: EDM's VP/VE/EDM loss with its sigma distribution and weighting; the batch loss
+ *     {@code sum / batch} is back-propagated.
+ * <li>Optimiser: Adam with PyTorch's update rule (bias-corrected moments, eps added to the
+ *     corrected root, L2 weight decay added to the gradient as {@code torch.optim.Adam} does),
+ *     learning rate {@code lr * min(images / warmupImages, 1)} where {@code images} counts the images
+ *     seen before the step (EDM's ramp-up; no ramp-up when warmupImages is 0).
+ * <li>EMA: with {@code emaHalfLifeImages} h, EDM's rule beta = 0.5^(batch / max(min(h, 0.05 images), 1e-8))
+ *     (ramp-up ratio 0.05); with {@code emaDecay} d, beta = d every step; neither, or 0: no EMA and
+ *     snapshots hold the trained weights ({@link SnapshotHeader#weights()} says which).
+ * <li>Data: the run's images in a fresh random order each epoch (a permutation from the seed and the
+ *     epoch number), batches taken consecutively across epoch boundaries; no augmentation.
+ * <li>Duration: epochs (x |D| images), images or steps (x batch images); the run takes
+ *     {@code ceil(images / batch)} steps.
+ * </ul>
+ *
+ * <p>Randomness: initial weights from the seed (Java stream, device independent); every step reseeds
+ * the engine's generator from (seed, step), so a checkpoint's random state is just those two numbers
+ * and a resumed run repeats the uninterrupted one exactly on the same device and thread count.
+ *
+ * <p>Memory: each step's arrays live in a sub-manager closed at the end of the step, and the blocks
+ * close intermediates as soon as they are consumed. Only one run may train at a time in a process
+ * (DJL's gradient collector and the engine's generator are process-wide).
+ */
+public final class TrainingRun implements AutoCloseable {
+
+    public static final String CHECKPOINT_FORMAT = "emm-djl-checkpoint";
+    public static final int CHECKPOINT_VERSION = 1;
+    static final String CHECKPOINT_MAGIC = "EMMCKP";
+    private static final double EMA_RAMPUP_RATIO = 0.05;
+    private static final System.Logger LOG = System.getLogger(TrainingRun.class.getName());
+
+    /**
+     * @param device null for {@link DjlRuntime#defaultDevice()}
+     * @param progressIntervalMillis minimum time between progress reports (0: every step)
+     */
+    public record Options(Device device, long progressIntervalMillis) {
+        public static Options defaults() {
+            return new Options(null, 2000);
+        }
+    }
+
+    private final ModelSpec model;
+    private final TrainingSpec training;
+    private final Preconditioning preconditioning;
+    private final Options options;
+    private final Device device;
+    private final NDManager manager;
+    private final SongUNet net;
+    private final DiffusionModel diffusion;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final List<Parameter> trainables = new ArrayList<>();
+    private final List<NDArray> adamMean = new ArrayList<>();
+    private final List<NDArray> adamVariance = new ArrayList<>();
+    private final List<NDArray> ema;
+    private final NDArray data;
+    private final int[] labels;
+    private final int labelDim;
+    private final int imageChannels;
+    private final int resolution;
+    private final int datasetSize;
+    private final long datasetCrc;
+    private final int batchSize;
+    private final long totalImages;
+    private final long totalSteps;
+    private final NDArray lossAccumulator;
+    private volatile boolean cancelled;
+
+    private long step;
+    private long images;
+    private int snapshotsEmitted;
+    private long nextSnapshotImages;
+    private long nextCheckpointImages;
+    private int[] permutation;
+    private long permutationEpoch = -1;
+
+    public TrainingRun(ModelSpec model, TrainingSpec training, ImageSet images, int[] labels, int labelDim,
+                       byte[] checkpoint) {
+        this(model, training, images, labels, labelDim, checkpoint, Options.defaults());
+    }
+
+    /**
+     * @param model the model spec M (defaults are filled in); kind ddpmpp or ncsnpp
+     * @param training the training spec T (defaults are filled in)
+     * @param images the training set D, already at the run's resolution (square)
+     * @param labels one class per image in [0, labelDim) when labelDim > 0, else ignored (may be null)
+     * @param labelDim 0 for an unconditional network, else the number of classes
+     * @param checkpoint bytes of a checkpoint of this very run to resume from, or null
+     */
+    public TrainingRun(ModelSpec model, TrainingSpec training, ImageSet images, int[] labels, int labelDim,
+                       byte[] checkpoint, Options options) {
+        this.model = Specs.complete(Objects.requireNonNull(model, "model"));
+        this.training = Specs.complete(Objects.requireNonNull(training, "training"));
+        this.options = options == null ? Options.defaults() : options;
+        if (this.model.isOptimum()) {
+            throw new IllegalArgumentException("the optimum model kind is not a network; it needs no training");
+        }
+        if (images.height() != images.width()) {
+            throw new IllegalArgumentException("images must be square, got " + images.height() + "x" + images.width());
+        }
+        if (images.size() < 1) {
+            throw new IllegalArgumentException("the training set is empty");
+        }
+        if (labelDim < 0) {
+            throw new IllegalArgumentException("labelDim must not be negative");
+        }
+        this.labelDim = labelDim;
+        if (labelDim > 0) {
+            Objects.requireNonNull(labels, "labels are required when labelDim > 0");
+            if (labels.length != images.size()) {
+                throw new IllegalArgumentException(labels.length + " labels for " + images.size() + " images");
+            }
+            for (int label : labels) {
+                if (label < 0 || label >= labelDim) {
+                    throw new IllegalArgumentException("label " + label + " outside [0, " + labelDim + ")");
+                }
+            }
+            this.labels = labels.clone();
+        } else {
+            this.labels = null;
+        }
+        this.preconditioning = Preconditioning.of(this.training.preconditioning());
+        this.imageChannels = images.channels();
+        this.resolution = images.height();
+        this.datasetSize = images.size();
+        this.datasetCrc = crc(images, this.labels);
+        this.batchSize = this.training.batchSize();
+        this.totalImages = switch (this.training.durationUnit()) {
+            case "epochs" -> Math.multiplyExact(this.training.duration(), (long) datasetSize);
+            case "images" -> this.training.duration();
+            case "steps" -> Math.multiplyExact(this.training.duration(), (long) batchSize);
+            default -> throw new IllegalArgumentException("unknown duration unit " + this.training.durationUnit());
+        };
+        this.totalSteps = (totalImages + batchSize - 1) / batchSize;
+
+        DjlRuntime.engine();
+        this.device = this.options.device() != null ? this.options.device() : DjlRuntime.defaultDevice();
+        LOG.log(Level.INFO, "training {0} ({1}) on {2}: |D| = {3}, batch {4}, {5} steps",
+                this.model.kind(), this.training.preconditioning(), device, datasetSize, batchSize, totalSteps);
+        this.manager = NDManager.newBaseManager(device);
+        boolean ok = false;
+        try {
+            this.net = Networks.build(this.model, imageChannels, resolution, labelDim);
+            this.net.initialize(manager, DataType.FLOAT32, this.training.seed());
+            this.diffusion = new DiffusionModel(net, preconditioning);
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                parameters.add(p.getValue());
+                if (p.getValue().requiresGradient()) {
+                    trainables.add(p.getValue());
+                    adamMean.add(manager.zeros(p.getValue().getShape(), DataType.FLOAT32));
+                    adamVariance.add(manager.zeros(p.getValue().getShape(), DataType.FLOAT32));
+                }
+            }
+            this.ema = emaActive() ? new ArrayList<>() : null;
+            if (ema != null) {
+                for (Parameter p : trainables) {
+                    try (NDArray detached = p.getArray().stopGradient()) {
+                        ema.add(detached.duplicate());
+                    }
+                }
+            }
+            this.data = upload(images);
+            this.lossAccumulator = manager.zeros(new Shape(), DataType.FLOAT32);
+            this.nextSnapshotImages = snapshotEvery() > 0 ? snapshotEvery() : Long.MAX_VALUE;
+            this.nextCheckpointImages = checkpointEvery() > 0 ? checkpointEvery() : Long.MAX_VALUE;
+            if (checkpoint != null) {
+                restore(checkpoint);
+            }
+            ok = true;
+        } finally {
+            if (!ok) {
+                manager.close();
+            }
+        }
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public long totalSteps() {
+        return totalSteps;
+    }
+
+    public long totalImages() {
+        return totalImages;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public long images() {
+        return images;
+    }
+
+    public long trainableParameterCount() {
+        return net.trainableParameterCount();
+    }
+
+    /** Asks the run to stop after the current step; {@link #run} then returns with completed = false. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** The number of snapshots a complete run emits, given the spec and |D| (for the caller's bookkeeping). */
+    public static int plannedSnapshots(long totalImages, int batchSize, Long snapshotEveryImages) {
+        long steps = (totalImages + batchSize - 1) / batchSize;
+        if (snapshotEveryImages == null || snapshotEveryImages <= 0) {
+            return 1;
+        }
+        int count = 0;
+        long next = snapshotEveryImages;
+        boolean lastAtEnd = false;
+        for (long s = 1; s <= steps; s++) {
+            long seen = s * batchSize;
+            lastAtEnd = false;
+            if (seen >= next) {
+                count++;
+                next = (seen / snapshotEveryImages + 1) * snapshotEveryImages;
+                lastAtEnd = true;
+            }
+        }
+        return lastAtEnd ? count : count + 1;
+    }
+
+    public int plannedSnapshots() {
+        return plannedSnapshots(totalImages, batchSize, training.snapshotEveryImages());
+    }
+
+    /** Trains until the duration is reached or {@link #cancel()} is called. */
+    public TrainingOutcome run(TrainingListener listener) {
+        TrainingListener l = listener == null ? new TrainingListener() { } : listener;
+        Engine engine = DjlRuntime.engine();
+        long reportTime = System.nanoTime();
+        long reportImages = images;
+        long reportSteps = 0;
+        int chw = imageChannels * resolution * resolution;
+        while (step < totalSteps && !cancelled) {
+            try (NDManager stepManager = manager.newSubManager()) {
+                JniUtils.setSeed(stepSeed(training.seed(), step));
+                long[] batch = batchIndices(images, batchSize);
+                NDArray index = stepManager.create(batch);
+                NDArray flat = index.getNDArrayInternal().embedding(index, data, SparseFormat.DENSE).head();
+                NDArray y = flat.reshape(batchSize, imageChannels, resolution, resolution);
+                flat.close();
+                NDArray batchLabels = null;
+                if (labels != null) {
+                    long[] l2 = new long[batchSize];
+                    for (int i = 0; i < batchSize; i++) {
+                        l2[i] = labels[(int) batch[i]];
+                    }
+                    batchLabels = stepManager.create(l2);
+                }
+                ParameterStore ps = new ParameterStore(stepManager, false);
+                NDArray loss;
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    loss = diffusion.loss(ps, stepManager, y, batchLabels, true);
+                    collector.backward(loss);
+                }
+                optimizerStep();
+                emaStep();
+                NDArray perPixel = loss.div(chw);
+                lossAccumulator.addi(perPixel);
+                perPixel.close();
+            }
+            step++;
+            images += batchSize;
+            reportSteps++;
+            boolean last = step == totalSteps;
+            long now = System.nanoTime();
+            if (last || now - reportTime >= options.progressIntervalMillis() * 1_000_000L) {
+                double lossMean = lossAccumulator.getFloat() / reportSteps;
+                lossAccumulator.set(new float[] {0f});
+                double seconds = Math.max(1e-9, (now - reportTime) / 1e9);
+                l.progress(new RunProgress(step, totalSteps, images, totalImages, lossMean,
+                        (images - reportImages) / seconds));
+                reportTime = System.nanoTime();
+                reportImages = images;
+                reportSteps = 0;
+            }
+            boolean snapshotDue = images >= nextSnapshotImages;
+            if (snapshotDue || last) {
+                snapshotsEmitted++;
+                if (snapshotDue) {
+                    nextSnapshotImages = (images / snapshotEvery() + 1) * snapshotEvery();
+                }
+                l.snapshot(snapshotsEmitted, snapshot());
+            }
+            if (!last && images >= nextCheckpointImages) {
+                nextCheckpointImages = (images / checkpointEvery() + 1) * checkpointEvery();
+                l.checkpoint(checkpoint());
+            }
+        }
+        return new TrainingOutcome(step == totalSteps, step, images, snapshotsEmitted);
+    }
+
+    private void optimizerStep() {
+        double lr = training.learningRate();
+        long warmup = training.warmupImages();
+        if (warmup > 0) {
+            lr *= Math.min((double) images / warmup, 1.0);
+        }
+        double beta1 = training.adamBeta1();
+        double beta2 = training.adamBeta2();
+        long t = step + 1;
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2 = 1 - Math.pow(beta2, t);
+        // DJL's fused update is w -= lr' m / (sqrt(v) + eps'); with lr' = lr sqrt(bc2) / bc1 and
+        // eps' = eps sqrt(bc2) it equals torch.optim.Adam: w -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps).
+        float lrCorrected = (float) (lr * Math.sqrt(bc2) / bc1);
+        float epsCorrected = (float) (training.adamEps() * Math.sqrt(bc2));
+        float weightDecay = training.weightDecay().floatValue();
+        for (int i = 0; i < trainables.size(); i++) {
+            NDArray w = trainables.get(i).getArray();
+            try (NDArray g = w.getGradient()) {
+                w.getNDArrayInternal().adamUpdate(new NDList(w, g, adamMean.get(i), adamVariance.get(i)), new NDList(w),
+                        (float) lr, lrCorrected, weightDecay, 1f, -1f, (float) beta1, (float) beta2, epsCorrected,
+                        true, false);
+            }
+        }
+    }
+
+    private boolean emaActive() {
+        Double h = training.emaHalfLifeImages();
+        Double d = training.emaDecay();
+        return (h != null && h > 0) || (d != null && d > 0);
+    }
+
+    private double emaBeta() {
+        Double h = training.emaHalfLifeImages();
+        if (h != null) {
+            double halfLife = Math.min(h, images * EMA_RAMPUP_RATIO);
+            return Math.pow(0.5, batchSize / Math.max(halfLife, 1e-8));
+        }
+        return training.emaDecay();
+    }
+
+    private void emaStep() {
+        if (ema == null) {
+            return;
+        }
+        double beta = emaBeta();
+        for (int i = 0; i < trainables.size(); i++) {
+            NDArray e = ema.get(i);
+            NDArray w = trainables.get(i).getArray();
+            // ema = w + (ema - w) * beta = lerp(w, ema, beta)
+            e.muli(beta);
+            try (NDArray part = w.mul(1 - beta)) {
+                e.addi(part);
+            }
+        }
+    }
+
+    private long snapshotEvery() {
+        Long s = training.snapshotEveryImages();
+        return s == null ? 0 : s;
+    }
+
+    private long checkpointEvery() {
+        Long c = training.checkpointEveryImages();
+        return c == null ? 0 : c;
+    }
+
+    /** The image indices of the batch starting at stream position {@code position}. */
+    long[] batchIndices(long position, int size) {
+        long[] result = new long[size];
+        for (int i = 0; i < size; i++) {
+            long q = position + i;
+            long epoch = q / datasetSize;
+            if (epoch != permutationEpoch) {
+                permutation = permutation(training.seed(), epoch, datasetSize);
+                permutationEpoch = epoch;
+            }
+            result[i] = permutation[(int) (q % datasetSize)];
+        }
+        return result;
+    }
+
+    static int[] permutation(long seed, long epoch, int n) {
+        SplittableRandom random = new SplittableRandom(mix(seed * 0x9E3779B97F4A7C15L + epoch + 0x632BE59BD9B4E019L));
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
+    static long stepSeed(long seed, long step) {
+        return mix(mix(seed) + step * 0xBF58476D1CE4E5B9L) & Long.MAX_VALUE;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private NDArray upload(ImageSet images) {
+        byte[] pixels = images.pixels();
+        float[] values = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            values[i] = (pixels[i] & 0xFF) / 127.5f - 1f;
+        }
+        return manager.create(values, new Shape(images.size(), images.dimension()));
+    }
+
+    private static long crc(ImageSet images, int[] labels) {
+        CRC32 crc = new CRC32();
+        crc.update(images.pixels());
+        ByteBuffer shape = ByteBuffer.allocate(16).putInt(images.size()).putInt(images.channels())
+                .putInt(images.height()).putInt(images.width());
+        crc.update(shape.array());
+        if (labels != null) {
+            ByteBuffer b = ByteBuffer.allocate(labels.length * 4);
+            for (int label : labels) {
+                b.putInt(label);
+            }
+            crc.update(b.array());
+        }
+        return crc.getValue();
+    }
+
+    /** A model snapshot of the current state: EMA weights when EMA is on, else the trained weights. */
+    public byte[] snapshot() {
+        List<NDArray> values = new ArrayList<>();
+        int t = 0;
+        for (Parameter p : parameters) {
+            if (ema != null && p.requiresGradient()) {
+                values.add(ema.get(t++));
+            } else {
+                values.add(p.getArray());
+            }
+        }
+        SnapshotHeader header = new SnapshotHeader(ModelSnapshot.FORMAT, model, preconditioning.specName(),
+                imageChannels, resolution, labelDim, ema != null ? "ema" : "raw", training.emaHalfLifeImages(),
+                training.emaDecay(), snapshotsEmitted, step, images, ModelSnapshot.tensorRecords(net));
+        return ModelSnapshot.write(header, values);
+    }
+
+    /** A checkpoint of the current state (weights, Adam moments, EMA, position, schedule). */
+    public byte[] checkpoint() {
+        List<TensorRecord> all = ModelSnapshot.tensorRecords(net);
+        List<TensorRecord> trainable = new ArrayList<>();
+        int i = 0;
+        for (Parameter p : parameters) {
+            if (p.requiresGradient()) {
+                trainable.add(all.get(i));
+            }
+            i++;
+        }
+        CheckpointHeader header = new CheckpointHeader(CHECKPOINT_FORMAT, model, training, imageChannels, resolution,
+                labelDim, datasetSize, datasetCrc, training.seed(), step, images, snapshotsEmitted, nextSnapshotImages,
+                nextCheckpointImages, ema != null, all, trainable);
+        BinaryFormat.Writer writer = new BinaryFormat.Writer(CHECKPOINT_MAGIC, CHECKPOINT_VERSION, header);
+        for (Parameter p : parameters) {
+            writer.tensor(p.getArray());
+        }
+        adamMean.forEach(writer::tensor);
+        adamVariance.forEach(writer::tensor);
+        if (ema != null) {
+            ema.forEach(writer::tensor);
+        }
+        return writer.finish();
+    }
+
+    /** The header of a checkpoint, without loading it. */
+    public static CheckpointHeader checkpointHeader(byte[] checkpoint) {
+        return new BinaryFormat.Reader(checkpoint, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, "checkpoint")
+                .header(CheckpointHeader.class);
+    }
+
+    private void restore(byte[] checkpoint) {
+        BinaryFormat.Reader reader = new BinaryFormat.Reader(checkpoint, CHECKPOINT_MAGIC, CHECKPOINT_VERSION,
+                "checkpoint");
+        CheckpointHeader h = reader.header(CheckpointHeader.class);
+        if (!CHECKPOINT_FORMAT.equals(h.format())) {
+            throw new IllegalArgumentException("not a " + CHECKPOINT_FORMAT + ": " + h.format());
+        }
+        if (!model.equals(h.model())) {
+            throw new IllegalArgumentException("checkpoint is of another model: " + h.model());
+        }
+        if (!sameMath(training, h.training())) {
+            throw new IllegalArgumentException("checkpoint is of another training procedure: " + h.training());
+        }
+        if (h.imageChannels() != imageChannels || h.resolution() != resolution || h.labelDim() != labelDim
+                || h.datasetSize() != datasetSize || h.datasetCrc() != datasetCrc) {
+            throw new IllegalArgumentException("checkpoint was trained on other data (size " + h.datasetSize()
+                    + ", CRC " + h.datasetCrc() + ")");
+        }
+        if (h.ema() != (ema != null)) {
+            throw new IllegalArgumentException("checkpoint EMA state does not match the training spec");
+        }
+        List<TensorRecord> all = ModelSnapshot.tensorRecords(net);
+        if (!all.equals(h.parameters())) {
+            throw new IllegalArgumentException("checkpoint tensors do not match the network");
+        }
+        for (Parameter p : parameters) {
+            p.getArray().set(reader.tensor(p.getShape().size()));
+        }
+        for (NDArray m : adamMean) {
+            m.set(reader.tensor(m.size()));
+        }
+        for (NDArray v : adamVariance) {
+            v.set(reader.tensor(v.size()));
+        }
+        if (ema != null) {
+            for (NDArray e : ema) {
+                e.set(reader.tensor(e.size()));
+            }
+        }
+        reader.expectEnd();
+        step = h.step();
+        images = h.images();
+        snapshotsEmitted = h.snapshotsEmitted();
+        nextSnapshotImages = h.nextSnapshotImages();
+        nextCheckpointImages = h.nextCheckpointImages();
+        LOG.log(Level.INFO, "resumed at step {0} ({1} images)", step, images);
+    }
+
+    /** Equal in everything that changes the trained weights (snapshot and checkpoint cadence may differ). */
+    private static boolean sameMath(TrainingSpec a, TrainingSpec b) {
+        return Objects.equals(a.preconditioning(), b.preconditioning())
+                && Objects.equals(a.learningRate(), b.learningRate())
+                && Objects.equals(a.warmupImages(), b.warmupImages())
+                && Objects.equals(a.batchSize(), b.batchSize())
+                && Objects.equals(a.adamBeta1(), b.adamBeta1())
+                && Objects.equals(a.adamBeta2(), b.adamBeta2())
+                && Objects.equals(a.adamEps(), b.adamEps())
+                && Objects.equals(a.weightDecay(), b.weightDecay())
+                && Objects.equals(a.emaHalfLifeImages(), b.emaHalfLifeImages())
+                && Objects.equals(a.emaDecay(), b.emaDecay())
+                && Objects.equals(a.seed(), b.seed())
+                && Objects.equals(a.durationUnit(), b.durationUnit())
+                && Objects.equals(a.duration(), b.duration());
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
