@@ -100,12 +100,17 @@ final class DatasetArchives {
      * (MNIST's corners are black, so a subset's images can be told apart by source).
      */
     static Path edmZipGray(Path file, int classes, int perClass, int side) throws IOException {
+        return edmZipGray(file, classes, perClass, side, 1000);
+    }
+
+    /** As {@link #edmZipGray(Path, int, int, int)}, image i's noise seeded with {@code seed + i}. */
+    static Path edmZipGray(Path file, int classes, int perClass, int side, long seed) throws IOException {
         int count = classes * perClass;
         StringBuilder labels = new StringBuilder("{\"labels\": [");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             for (int i = 0; i < count; i++) {
                 String name = String.format("00000/img%08d.png", i);
-                SplittableRandom random = new SplittableRandom(1000 + i);
+                SplittableRandom random = new SplittableRandom(seed + i);
                 BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
                 for (int y = 0; y < side; y++) {
                     for (int x = 0; x < side; x++) {

@@ -374,6 +374,23 @@ class DatasetEndToEndTest {
                 assertArrayEquals(new int[] {40, 40}, bySize.get(80));
             }
             assertArrayEquals(new int[] {10, 10}, bySize.get(20));
+
+            // Replacing the second dataset under its name: the next experiment trains on the new images
+            // (the services must not keep the old ones cached).
+            Path other = DatasetArchives.edmZipGray(dir.resolve("bright2.zip"), 10, 10, 28, 5000);
+            assertEquals(201, upload("mnist-bright", "?filename=bright2.zip&replace=true", other).statusCode());
+            String again = spec.replace("mixed-mnist", "mixed-mnist-replaced").replace("\"maxSize\": 80",
+                    "\"maxSize\": 20");
+            String secondId = pipeline.orchestrator().submit(again).path("experimentId").asText();
+            assertNotEquals("failed", Experiments.await(pipeline, secondId, Duration.ofMinutes(5)).path("status")
+                    .asText());
+            ImageSet replaced = registry.load("mnist-bright");
+            ImageSet expected = TrainingSubset.materialize(mnist, replaced, validated.data(), 20).images();
+            List<String> subsets = store.list(StorageLayout.experimentPrefix(secondId)).stream()
+                    .filter(key -> key.endsWith("/training-subset.emmds.gz")).toList();
+            assertEquals(1, subsets.size(), subsets.toString());
+            assertArrayEquals(expected.pixels(), ImageSetCodec.fromBytes(store.get(subsets.get(0))).pixels(),
+                    "the subset after the replacement is made of the new images");
         }
     }
 }

@@ -30,17 +30,16 @@ public class RunData {
     @Inject
     ObjectStore store;
 
-    private final Map<String, ImageSet> datasets = new ConcurrentHashMap<>();
-
-    public ImageSet dataset(String name) {
-        return datasets.computeIfAbsent(name, this::loadDataset);
+    private record Loaded(DatasetManifest manifest, ImageSet images) {
     }
 
-    private ImageSet loadDataset(String name) {
-        if (!store.exists(StorageLayout.datasetManifest(name))) {
-            throw new IllegalArgumentException("dataset '" + name + "' is not registered");
-        }
-        return readImageSet(StorageLayout.datasetImages(name));
+    /** Loaded datasets by name, with the manifest they were read under: a dataset replaced under its name is read again. */
+    private final Map<String, Loaded> datasets = new ConcurrentHashMap<>();
+
+    public ImageSet dataset(String name) {
+        DatasetManifest manifest = manifest(name);
+        return datasets.compute(name, (key, loaded) -> loaded != null && loaded.manifest().equals(manifest) ? loaded
+                : new Loaded(manifest, readImageSet(StorageLayout.datasetImages(name)))).images();
     }
 
     /** The run's training subset, materializing and storing it on first use. */
