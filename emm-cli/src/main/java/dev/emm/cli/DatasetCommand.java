@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code emm dataset import|list|show}: datasets registered in a running stack, through its REST API. */
-@Command(name = "dataset", description = "Import, list and show the datasets registered in a running stack.",
+@Command(name = "dataset", mixinStandardHelpOptions = true, description = "Import, list and show the datasets registered in a running stack.",
         subcommands = {DatasetCommand.Import.class, DatasetCommand.ListDatasets.class, DatasetCommand.Show.class})
 final class DatasetCommand implements Callable<Integer> {
 
@@ -42,7 +42,7 @@ final class DatasetCommand implements Callable<Integer> {
         return new DatasetClient(orchestrator.client().baseUrl());
     }
 
-    @Command(name = "import", description = "Import a dataset file (CIFAR-10/100 python or binary tar.gz, EDM zip, "
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Import a dataset file (CIFAR-10/100 python or binary tar.gz, EDM zip, "
             + "MNIST IDX) or an image folder and register it under NAME.")
     static final class Import implements Callable<Integer> {
 
@@ -208,7 +208,7 @@ final class DatasetCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", description = "List the registered datasets.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the registered datasets.")
     static final class ListDatasets implements Callable<Integer> {
 
         @Mixin
@@ -232,7 +232,7 @@ final class DatasetCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", description = "Show a dataset: counts per class, shape, format, source hash, license; "
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a dataset: counts per class, shape, format, source hash, license; "
             + "writes a preview grid PNG (first images of each class, one row per class).")
     static final class Show implements Callable<Integer> {
 
