@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", description = "Start the local stack and the four services, run one experiment, print its "
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Start the local stack and the four services, run one experiment, print its "
         + "result as the last line, and shut everything down.")
 final class RunCommand implements Callable<Integer> {
 

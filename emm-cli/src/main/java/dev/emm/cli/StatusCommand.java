@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "status", description = "Show an experiment's state: measured sizes, sizes in training, result.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show an experiment's state: measured sizes, sizes in training, result.")
 final class StatusCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "ID")

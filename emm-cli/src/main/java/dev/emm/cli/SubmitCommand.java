@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "submit", description = "Submit an experiment to a running stack; prints its id as the last line.")
+@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit an experiment to a running stack; prints its id as the last line.")
 final class SubmitCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SPEC", description = "Experiment spec (JSON).")

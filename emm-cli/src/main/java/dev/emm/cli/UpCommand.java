@@ -3,7 +3,7 @@ package dev.emm.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "up", description = "Start the local stack and the four services in the background "
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start the local stack and the four services in the background "
         + "(state, logs and pid files under .emm/).")
 final class UpCommand implements Callable<Integer> {
 

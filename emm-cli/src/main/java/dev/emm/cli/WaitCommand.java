@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "wait", description = "Follow an experiment until it finishes; the last line is the result JSON.")
+@Command(name = "wait", mixinStandardHelpOptions = true, description = "Follow an experiment until it finishes; the last line is the result JSON.")
 final class WaitCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "ID")

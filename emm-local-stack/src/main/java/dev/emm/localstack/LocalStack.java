@@ -65,7 +65,6 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedS3 s3 = EmbeddedS3.startPersistent(settings.s3Directory(), settings.s3Port(), settings.credentials());
         try (ObjectStore store = new ObjectStore(storeConfig(s3))) {
             store.ensureBucket();
-            BundledMnist.register(store);
             return s3;
         } catch (RuntimeException e) {
             s3.close();

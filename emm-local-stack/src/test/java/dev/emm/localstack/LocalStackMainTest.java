@@ -48,7 +48,6 @@ class LocalStackMainTest {
                 Files.getPosixFilePermissions(stackFile));
         assertEquals(StorageLayout.DEFAULT_BUCKET, firstRun.bucket());
         try (ObjectStore store = new ObjectStore(firstRun.storeConfig())) {
-            assertTrue(store.exists(StorageLayout.datasetManifest(BundledMnist.NAME)));
             store.put(stateKey, EXPERIMENT_STATE);
         }
         KafkaClients.produce(firstRun.bootstrapServers(), Topics.EXPERIMENTS_SUBMITTED, List.of("experiment-kept"));

@@ -1,22 +1,15 @@
 package dev.emm.localstack;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
-import dev.emm.core.data.DatasetManifest;
 import dev.emm.core.events.Topics;
-import dev.emm.core.json.Json;
-import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
 import java.io.File;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,10 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalStackTest {
-
-    private static final List<Integer> MNIST_COUNT_PER_CLASS =
-            List.of(1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978);
-    private static final int MNIST_RESOURCE_BYTES = 1_596_190;
 
     private static StackDescriptor stack;
 
@@ -75,7 +64,8 @@ class LocalStackTest {
             System.out.printf("LocalStack.start took %d ms%n", own.startupTime().toMillis());
             assertEquals(2, partitionCounts(own.bootstrapServers()).get(Topics.TRAIN_REQUESTS));
             try (ObjectStore store = new ObjectStore(own.storeConfig())) {
-                assertEquals(MNIST_RESOURCE_BYTES, store.size(StorageLayout.datasetImages("mnist")));
+                store.put("probe", new byte[] {1, 2, 3});
+                assertEquals(3, store.size("probe"));
             }
         }
     }
@@ -87,42 +77,6 @@ class LocalStackTest {
         assertEquals(Topics.ALL.size(), partitions.size());
         assertEquals(LocalStackSettings.DEFAULT_TRAIN_REQUEST_PARTITIONS, partitions.get(Topics.TRAIN_REQUESTS));
         assertEquals(Topics.ALL.size() - 1, partitions.values().stream().filter(p -> p == 1).count());
-    }
-
-    @Test
-    void bundledMnistIsRegisteredByteForByte() throws Exception {
-        byte[] resource = BundledMnist.resourceBytes();
-        try (ObjectStore store = new ObjectStore(stack.storeConfig())) {
-            byte[] stored = store.get(StorageLayout.datasetImages("mnist"));
-            assertEquals(MNIST_RESOURCE_BYTES, resource.length);
-            assertEquals(MNIST_RESOURCE_BYTES, store.size(StorageLayout.datasetImages("mnist")));
-            assertArrayEquals(resource, stored);
-
-            DatasetManifest manifest = Json.read(store.get(StorageLayout.datasetManifest("mnist")), DatasetManifest.class);
-            assertEquals("mnist", manifest.name());
-            assertEquals(10_000, manifest.count());
-            assertEquals(MNIST_COUNT_PER_CLASS, manifest.countPerClass());
-            assertEquals(List.of(1, 28, 28, 10),
-                    List.of(manifest.channels(), manifest.height(), manifest.width(), manifest.classCount()));
-            assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), manifest.classNames());
-            assertEquals(1, manifest.layoutVersion());
-            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(resource)),
-                    manifest.sourceSha256());
-            assertEquals(BundledMnist.LICENSE, manifest.license());
-        }
-    }
-
-    @Test
-    void registeringAgainLeavesTheStoredDatasetAlone() {
-        try (ObjectStore store = new ObjectStore(stack.storeConfig())) {
-            byte[] manifestBefore = store.get(StorageLayout.datasetManifest("mnist"));
-
-            assertFalse(BundledMnist.register(store));
-
-            assertArrayEquals(manifestBefore, store.get(StorageLayout.datasetManifest("mnist")));
-            assertEquals(List.of(StorageLayout.datasetImages("mnist"), StorageLayout.datasetManifest("mnist")),
-                    store.list(StorageLayout.datasetPrefix("mnist")));
-        }
     }
 
     private static Map<String, Integer> partitionCounts(String bootstrapServers) throws Exception {

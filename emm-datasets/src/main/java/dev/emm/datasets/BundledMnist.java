@@ -1,4 +1,4 @@
-package dev.emm.localstack;
+package dev.emm.datasets;
 
 import dev.emm.core.data.DatasetManifest;
 import dev.emm.core.data.ImageSet;
@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Registers the MNIST digits that ship inside emm-core, so a fresh stack can run an experiment
- * without an import. The manifest is written last: its presence means the images are complete.
+ * Registers the MNIST digits that ship inside emm-core, so a fresh deployment (the local stack or a
+ * cluster; the orchestrator calls this at start) can run an experiment without an import. The
+ * manifest is written last: its presence means the images are complete.
  */
 public final class BundledMnist {
 
