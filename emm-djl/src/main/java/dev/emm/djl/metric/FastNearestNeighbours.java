@@ -257,6 +257,7 @@ public final class FastNearestNeighbours {
     private static final class Int8Scan extends Scan {
 
         private final IntMatMul product;
+        private int[] dots = new int[0];
 
         Int8Scan(ImageSet samples, ImageSet training, long[] sampleNorms, long[] trainingNorms, Options options,
                  Device device, long[] nearest, long[] second, int[] index) {
@@ -277,17 +278,29 @@ public final class FastNearestNeighbours {
         void scanBlock(NDManager manager, NDArray trainingRows, NDArray sampleColumns, int t0, int rows, int s0,
                        int count) {
             long begin = System.nanoTime();
-            int[] dots;
+            int size = rows * count;
+            if (dots.length < size) {
+                dots = new int[size];
+            }
             try (NDArray out = product.multiply(trainingRows, sampleColumns)) {
-                dots = out.toIntArray();
+                // an aliasing view of the product (no copy in DJL), copied once into a reused array
+                out.toByteBuffer(true).asIntBuffer().get(dots, 0, size);
             }
             gemmNanos += System.nanoTime() - begin;
+            // Two column halves in parallel (the product already used every core and is done).
+            int parts = count >= 256 ? 2 : 1;
+            int width = (count + parts - 1) / parts;
+            IntStream.range(0, parts).parallel().forEach(part ->
+                    scanColumns(t0, rows, s0, count, part * width, Math.min(count, (part + 1) * width)));
+        }
+
+        private void scanColumns(int t0, int rows, int s0, int count, int from, int to) {
             // Rows are training images in index order, so the strict comparisons keep the first
             // index of the smallest distance, exactly as the core metric does.
             for (int t = 0; t < rows; t++) {
                 long tn = trainingNorms[t0 + t];
                 int row = t * count;
-                for (int s = 0; s < count; s++) {
+                for (int s = from; s < to; s++) {
                     int g = s0 + s;
                     long distance = sampleNorms[g] + tn - 2L * dots[row + s];
                     if (distance < second[g]) {
@@ -312,6 +325,7 @@ public final class FastNearestNeighbours {
     private static final class Float32Scan extends Scan {
 
         private final int k;
+        private float[] dots = new float[0];
         private final double gamma;
         private final double maxTrainingNorm;
         /** per sample of the block: k candidates' approximate scores and indices, and the worst kept. */
@@ -353,10 +367,13 @@ public final class FastNearestNeighbours {
         void scanBlock(NDManager manager, NDArray trainingRows, NDArray sampleColumns, int t0, int rows, int s0,
                        int count) {
             long begin = System.nanoTime();
-            float[] dots;
+            int size = rows * count;
+            if (dots.length < size) {
+                dots = new float[size];
+            }
             try (NDArray rowsF = trainingRows.toType(DataType.FLOAT32, false);
                  NDArray out = rowsF.matMul(sampleColumns)) {
-                dots = out.toFloatArray();
+                out.toByteBuffer(true).asFloatBuffer().get(dots, 0, size);
             }
             gemmNanos += System.nanoTime() - begin;
             for (int t = 0; t < rows; t++) {

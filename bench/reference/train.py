@@ -1,0 +1,92 @@
+"""Reference training step: the same network, preconditioning, loss, Adam (PyTorch's rule, L2 weight
+decay), learning-rate ramp-up and EMA as EMM's TrainingRun, in PyTorch eager. Times `steps` optimizer
+steps after `warmupSteps`, prints images per second.
+
+  python3 train.py --config '{"model": {...}, "training": {...}, "channels": 1, "resolution": 16,
+                              "labelDim": 0, "datasetSize": 1024, "warmupSteps": 5, "steps": 20}'
+"""
+import time
+
+from common import config_from_args, emit, setup
+
+config = config_from_args()
+torch = setup(config)
+import songunet  # noqa: E402  (after the thread settings)
+
+model, training = config['model'], config['training']
+channels, resolution, label_dim = config['channels'], config['resolution'], config.get('labelDim', 0)
+batch = training['batchSize']
+kind = training['preconditioning']
+
+net = songunet.Precond(songunet.network(model, channels, resolution, label_dim), kind)
+net.train()
+params = songunet.parameter_count(net)
+ema = None
+if (training.get('emaHalfLifeImages') or 0) > 0 or (training.get('emaDecay') or 0) > 0:
+    ema = [p.detach().clone() for p in net.parameters()]
+optimizer = torch.optim.Adam(net.parameters(), lr=training['learningRate'],
+                             betas=(training['adamBeta1'], training['adamBeta2']), eps=training['adamEps'],
+                             weight_decay=training['weightDecay'])
+
+# The training set: uint8 images scaled to [-1, 1] once, as TrainingRun uploads them.
+size = config['datasetSize']
+generator = torch.Generator().manual_seed(0)
+data = torch.randint(0, 256, (size, channels, resolution, resolution), generator=generator,
+                     dtype=torch.uint8).to(torch.float32) / 127.5 - 1
+labels = torch.randint(0, label_dim, (size,), generator=generator) if label_dim else None
+chw = channels * resolution * resolution
+
+images_seen = 0
+order = torch.randperm(size)
+position = 0
+loss_sum = torch.zeros(())
+
+
+def next_batch():
+    global order, position
+    picked = []
+    while len(picked) < batch:
+        if position == size:
+            order, position = torch.randperm(size), 0
+        take = min(batch - len(picked), size - position)
+        picked.append(order[position:position + take])
+        position += take
+    return torch.cat(picked)
+
+
+def step():
+    global images_seen, loss_sum
+    idx = next_batch()
+    y = data[idx]
+    lab = labels[idx] if labels is not None else None
+    lr = training['learningRate']
+    if training.get('warmupImages'):
+        lr *= min(images_seen / training['warmupImages'], 1.0)
+    for g in optimizer.param_groups:
+        g['lr'] = lr
+    optimizer.zero_grad(set_to_none=True)
+    loss = songunet.loss(net, kind, y, lab).sum().mul(1.0 / batch)
+    loss.backward()
+    optimizer.step()
+    if ema is not None:
+        if training.get('emaHalfLifeImages'):
+            half = min(training['emaHalfLifeImages'], images_seen * 0.05)
+            beta = 0.5 ** (batch / max(half, 1e-8))
+        else:
+            beta = training['emaDecay']
+        with torch.no_grad():
+            for p_ema, p in zip(ema, net.parameters()):
+                p_ema.copy_(p.detach().lerp(p_ema, beta))
+    loss_sum += loss.detach() / chw
+    images_seen += batch
+
+
+for _ in range(config['warmupSteps']):
+    step()
+start = time.perf_counter()
+for _ in range(config['steps']):
+    step()
+float(loss_sum)
+seconds = time.perf_counter() - start
+emit({'bench': 'train', 'value': config['steps'] * batch / seconds, 'unit': 'img/s', 'seconds': seconds,
+      'params': params, 'batch': batch, 'steps': config['steps'], 'loss': float(loss_sum)})
