@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import dev.emm.djl.nn.Ops;
 import dev.emm.djl.nn.SongUNet;
 
 /**
@@ -91,7 +92,7 @@ public final class DiffusionModel {
         weight.close();
         NDArray total = weighted.sum();
         weighted.close();
-        NDArray mean = total.div(n);
+        NDArray mean = Ops.scale(total, 1.0 / n);
         total.close();
         return mean;
     }

@@ -57,7 +57,7 @@ public final class Attention extends EmmBlock {
         // w[n, q, k] = softmax_k(sum_c q[n, c, q] k[n, c, k] / sqrt(c))
         NDArray qt = q.transpose(0, 2, 1);
         q.close();
-        NDArray kScaled = k.mul(1.0 / Math.sqrt(perHead));
+        NDArray kScaled = Ops.scale(k, 1.0 / Math.sqrt(perHead));
         k.close();
         NDArray logits = qt.matMul(kScaled);
         qt.close();

@@ -43,7 +43,7 @@ public final class LabelEmbedding extends EmmBlock {
         NDArray w = value(ps, weight, labels, training);
         NDArray b = value(ps, bias, labels, training);
         NDArray rows = labels.getNDArrayInternal().embedding(labels, w, SparseFormat.DENSE).head();
-        NDArray scaled = rows.mul(Math.sqrt(labelDim));
+        NDArray scaled = Ops.scale(rows, Math.sqrt(labelDim));
         rows.close();
         NDArray y = scaled.add(b);
         scaled.close();

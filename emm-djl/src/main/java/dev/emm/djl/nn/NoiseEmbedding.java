@@ -49,7 +49,7 @@ public final class NoiseEmbedding extends EmmBlock {
         if (kind == Kind.POSITIONAL) {
             phase = column.mul(positionalFrequencies(noiseLabels));
         } else {
-            NDArray scaled = column.mul(2 * Math.PI);
+            NDArray scaled = Ops.scale(column, 2 * Math.PI);
             phase = scaled.mul(value(ps, fourierFrequencies, noiseLabels, training));
             scaled.close();
         }

@@ -42,9 +42,25 @@ public final class Ops {
 
     /** Multiplies by a scalar and closes the input. */
     public static NDArray scaleConsume(NDArray a, double factor) {
-        NDArray y = a.mul(factor);
+        NDArray y = scale(a, factor);
         a.close();
         return y;
+    }
+
+    /**
+     * {@code a * factor}, safe inside a gradient collector. DJL's {@code mul(Number)} wraps the
+     * number in a tensor over a Java direct buffer and closes it at once, but autograd saves that
+     * tensor for the backward pass of a product; a garbage collection between forward and backward
+     * then frees memory backward still reads. This multiplies by a cached, natively owned scalar.
+     */
+    public static NDArray scale(NDArray a, double factor) {
+        return a.mul(scalar(factor, a));
+    }
+
+    /** A natively owned 0-d constant of {@code like}'s device and data type (cached, never closed). */
+    public static NDArray scalar(double value, NDArray like) {
+        return constant("scalar" + Double.doubleToLongBits(value), like.getDevice(), like.getDataType(),
+                m -> m.create(value));
     }
 
     /**
