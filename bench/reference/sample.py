@@ -13,6 +13,8 @@ config = config_from_args()
 torch = setup(config)
 import songunet  # noqa: E402
 
+songunet.set_ops(config.get('referenceOps', 'fused'))
+
 channels, resolution, label_dim = config['channels'], config['resolution'], config.get('labelDim', 0)
 net = songunet.Precond(songunet.network(config['model'], channels, resolution, label_dim),
                        config['preconditioning'])
@@ -40,5 +42,5 @@ with torch.no_grad():
         images = sample(n, done)
         done += n
     seconds = time.perf_counter() - start
-emit({'bench': 'sample', 'value': count / seconds, 'unit': 'img/s', 'seconds': seconds, 'params': params,
+emit({'bench': 'sample', 'value': count / seconds, 'unit': 'img/s', 'seconds': seconds, 'params': params, 'ops': config.get('referenceOps', 'fused'),
       'samples': count, 'batch': batch, 'checksum': int(images.to(torch.int64).sum())})

@@ -16,6 +16,18 @@ import torch
 import torch.nn.functional as F
 
 
+# ops='fused' (default): the [1, 1] resampling filter runs as avg_pool2d / nearest interpolate, the
+# same shortcut the Java network takes. ops='edm': every resampling as EDM's code writes it
+# (depthwise conv2d / conv_transpose2d with the filter), which PyTorch 1.13 runs much slower on a CPU.
+BOX_SHORTCUT = True
+
+
+def set_ops(ops):
+    global BOX_SHORTCUT
+    assert ops in ('fused', 'edm'), ops
+    BOX_SHORTCUT = ops == 'fused'
+
+
 def silu(x):
     return F.silu(x)
 
@@ -67,6 +79,16 @@ class Conv2d(torch.nn.Module):
         if self.fused and self.down and w is not None:
             x = F.conv2d(x, w, padding=w_pad + f_pad)
             x = F.conv2d(x, f.tile([self.out_channels, 1, 1, 1]), groups=self.out_channels, stride=2)
+        elif BOX_SHORTCUT and self.resample_filter is not None and tuple(f.shape[-2:]) == (2, 2) \
+                and bool((f == f.flatten()[0]).all()):
+            # The [1, 1] filter is exactly nearest-neighbour 2x up and 2x2 average pooling down;
+            # EMM's Java network runs those fused ops too (Resample.isBox).
+            if self.up:
+                x = F.interpolate(x, scale_factor=2, mode='nearest')
+            if self.down:
+                x = F.avg_pool2d(x, 2)
+            if w is not None:
+                x = F.conv2d(x, w, padding=w_pad)
         else:
             if self.up:
                 x = F.conv_transpose2d(x, f.mul(4).tile([self.in_channels, 1, 1, 1]), groups=self.in_channels,

@@ -13,6 +13,9 @@ config = config_from_args()
 torch = setup(config)
 import songunet  # noqa: E402  (after the thread settings)
 
+ops = config.get('referenceOps', 'fused')
+songunet.set_ops(ops)
+
 model, training = config['model'], config['training']
 channels, resolution, label_dim = config['channels'], config['resolution'], config.get('labelDim', 0)
 batch = training['batchSize']
@@ -44,13 +47,14 @@ loss_sum = torch.zeros(())
 
 def next_batch():
     global order, position
-    picked = []
-    while len(picked) < batch:
+    picked, count = [], 0
+    while count < batch:
         if position == size:
             order, position = torch.randperm(size), 0
-        take = min(batch - len(picked), size - position)
+        take = min(batch - count, size - position)
         picked.append(order[position:position + take])
         position += take
+        count += take
     return torch.cat(picked)
 
 
@@ -89,4 +93,4 @@ for _ in range(config['steps']):
 float(loss_sum)
 seconds = time.perf_counter() - start
 emit({'bench': 'train', 'value': config['steps'] * batch / seconds, 'unit': 'img/s', 'seconds': seconds,
-      'params': params, 'batch': batch, 'steps': config['steps'], 'loss': float(loss_sum)})
+      'params': params, 'ops': config.get('referenceOps', 'fused'), 'batch': batch, 'steps': config['steps'], 'loss': float(loss_sum)})

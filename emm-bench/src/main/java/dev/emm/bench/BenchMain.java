@@ -61,6 +61,8 @@ public final class BenchMain {
         String python = "/usr/bin/python3";
         boolean setup = true;
         boolean plainMalloc;
+        String ompWait = "PASSIVE";
+        String referenceOps = "fused";
         Path home;
     }
 
@@ -114,6 +116,8 @@ public final class BenchMain {
                         case "--threads" -> o.threads = positive(a, v);
                         case "--kernel" -> o.kernel = v.toUpperCase(Locale.ROOT);
                         case "--python" -> o.python = v;
+                        case "--omp-wait" -> o.ompWait = v.toUpperCase(Locale.ROOT);
+                        case "--reference-ops" -> o.referenceOps = v.toLowerCase(Locale.ROOT);
                         case "--home" -> o.home = Path.of(v).toAbsolutePath().normalize();
                         default -> throw new IllegalArgumentException("unknown option " + a);
                     }
@@ -173,6 +177,7 @@ public final class BenchMain {
         ObjectNode c = JSON.createObjectNode();
         c.put("bench", o.bench);
         c.put("threads", o.threads);
+        c.put("referenceOps", o.referenceOps);
         switch (o.bench) {
             case "train" -> {
                 String preset = o.preset != null ? o.preset : "small-ddpmpp-mnist";
@@ -314,6 +319,12 @@ public final class BenchMain {
         }
         env.put("EMM_TORCH_THREADS", Integer.toString(o.threads));
         env.put("OMP_NUM_THREADS", Integer.toString(o.threads));
+        if (!"DEFAULT".equals(o.ompWait)) {
+            // Both runtimes use libgomp. Spinning worker threads (ACTIVE, libgomp's default) starve
+            // each other and every other process on a shared 2-core machine: we measured 16 s per
+            // reference training step with spinning against 1.1 s without.
+            env.put("OMP_WAIT_POLICY", o.ompWait);
+        }
         try {
             Path errors = Files.createTempFile("emm-bench-" + side + "-", ".log");
             builder.redirectError(errors.toFile());
@@ -428,8 +439,10 @@ public final class BenchMain {
             default -> String.format(Locale.ROOT, "metric, %d samples x %d training images x %d values",
                     c.get("samples").asInt(), c.get("training").asInt(), c.get("dimension").asInt());
         };
-        return String.format(Locale.ROOT, "bench %s; %d rounds alternating ours, reference; %d threads each%s", what,
-                rounds, o.threads, o.plainMalloc ? "; default malloc" : "; MALLOC_MMAP/TRIM_THRESHOLD_ raised for both");
+        return String.format(Locale.ROOT, "bench %s; %d rounds alternating ours, reference; %d threads each%s; "
+                + "OMP_WAIT_POLICY %s; reference ops %s", what, rounds, o.threads,
+                o.plainMalloc ? "; default malloc" : "; MALLOC_MMAP/TRIM_THRESHOLD_ raised for both",
+                o.ompWait.toLowerCase(Locale.ROOT), o.referenceOps);
     }
 
     private static void row(PrintStream out, String side, double[] v, String unit, List<JsonNode> results) {
