@@ -6,10 +6,10 @@ import dev.emm.core.events.RunRef;
 import dev.emm.core.events.SamplesReady;
 import dev.emm.core.events.Topics;
 import dev.emm.core.json.Json;
-import dev.emm.core.metric.MemorizationMetric;
 import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.metric.NeighbourDistances;
 import dev.emm.core.storage.StorageLayout;
+import dev.emm.djl.metric.FastNearestNeighbours;
 import dev.emm.service.EventMeters;
 import dev.emm.service.EventPublisher;
 import dev.emm.service.RunData;
@@ -72,7 +72,7 @@ public class SamplesConsumer {
                 .orElseGet(() -> {
                     ImageSet samples = runData.readImageSet(ready.samplesKey());
                     ImageSet training = runData.trainingSubset(run).images();
-                    NeighbourDistances distances = MemorizationMetric.nearestTwo(samples, training);
+                    NeighbourDistances distances = FastNearestNeighbours.nearestTwo(samples, training);
                     store.put(distancesKey, distances.toBytes());
                     MemorizationSummary measured = distances.summary();
                     store.put(summaryKey, Json.toBytes(measured));

@@ -6,8 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.emm.core.data.ImageSet;
+import dev.emm.core.metric.MemorizationMetric;
 import dev.emm.core.metric.NeighbourDistances;
 import dev.emm.djl.DjlRuntime;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -54,6 +56,7 @@ public final class FastNearestNeighbours {
     /** The core metric's limit (its own exact integer range); both kernels accept it. */
     public static final int MAX_DIMENSION = 66_051;
     private static final double UNIT_ROUNDOFF = Math.scalb(1.0, -24);
+    private static final System.Logger LOG = System.getLogger(FastNearestNeighbours.class.getName());
 
     /**
      * @param kernel null: INT8 where the engine has it, else FLOAT32
@@ -93,8 +96,18 @@ public final class FastNearestNeighbours {
     private FastNearestNeighbours() {
     }
 
-    /** The exact top-2 of every sample, with default options. */
+    /**
+     * The exact top-2 of every sample, with default options. Where the engine cannot start at all
+     * (no native library for this platform), the core's exact scan answers instead: the same
+     * result, slower.
+     */
     public static NeighbourDistances nearestTwo(ImageSet samples, ImageSet training) {
+        try {
+            DjlRuntime.engine();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "no DJL engine ({0}); computing the metric with the core's exact scan", e.toString());
+            return MemorizationMetric.nearestTwo(samples, training);
+        }
         return compute(samples, training, Options.defaults()).distances();
     }
 
