@@ -18,16 +18,19 @@ public final class Ops {
     private Ops() {
     }
 
-    /** SiLU, x * sigmoid(x); the sigmoid is released at once (autograd keeps its own reference). */
-    public static NDArray silu(NDArray x) {
+    /** SiLU: libtorch's fused kernel ({@link ScriptOps}), or x * sigmoid(x) without it. */
+    public static NDArray silu(NDArray x, boolean training) {
+        if (ScriptOps.enabled()) {
+            return ScriptOps.silu(x, training);
+        }
         try (NDArray s = x.getNDArrayInternal().sigmoid()) {
             return x.mul(s);
         }
     }
 
-    /** {@link #silu(NDArray)}, closing its input. */
-    public static NDArray siluConsume(NDArray x) {
-        NDArray y = silu(x);
+    /** {@link #silu(NDArray, boolean)}, closing its input. */
+    public static NDArray siluConsume(NDArray x, boolean training) {
+        NDArray y = silu(x, training);
         x.close();
         return y;
     }

@@ -154,10 +154,10 @@ public final class SongUNet extends EmmBlock {
         }
         NDArray m0 = mapLayer0.apply(ps, emb, training);
         emb.close();
-        emb = Ops.siluConsume(m0);
+        emb = Ops.siluConsume(m0, training);
         NDArray m1 = mapLayer1.apply(ps, emb, training);
         emb.close();
-        emb = Ops.siluConsume(m1);
+        emb = Ops.siluConsume(m1, training);
 
         // Encoder.
         NDArray[] skips = new NDArray[UNetConfig.skipCount(config.channelMult().size(), config.numBlocks())];
@@ -221,11 +221,10 @@ public final class SongUNet extends EmmBlock {
                         release(old, input, x, aux, skips);
                     }
                 }
-                case AUX_NORM -> tmp = ((GroupNorm) stage.block()).apply(ps, x, training);
+                case AUX_NORM -> tmp = ((GroupNorm) stage.block()).applySilu(ps, x, training);
                 case AUX_CONV -> {
-                    NDArray activated = Ops.siluConsume(tmp);
-                    out = ((Conv2d) stage.block()).apply(ps, activated, training);
-                    activated.close();
+                    out = ((Conv2d) stage.block()).apply(ps, tmp, training);
+                    tmp.close();
                 }
                 default -> throw new IllegalStateException(stage.role().toString());
             }

@@ -75,17 +75,13 @@ public final class UNetBlock extends EmmBlock {
 
     /** The block applied to x with embedding emb; neither is closed. */
     public NDArray apply(ParameterStore ps, NDArray x, NDArray emb, boolean training) {
-        NDArray h = norm0.apply(ps, x, training);
-        h = Ops.siluConsume(h);
+        NDArray h = norm0.applySilu(ps, x, training);
         NDArray c0 = conv0.apply(ps, h, training);
         h.close();
         NDArray p = affine.apply(ps, emb, training);
-        NDArray p4 = p.reshape(p.getShape().get(0), outChannels, 1, 1);
+        h = norm1.applyShiftSilu(ps, c0, p, training);
+        c0.close();
         p.close();
-        NDArray shifted = Ops.addConsume(c0, p4);
-        NDArray n1 = norm1.apply(ps, shifted, training);
-        shifted.close();
-        h = Ops.siluConsume(n1);
         if (training && dropout > 0) {
             NDArray dropped = Dropout.dropout(h, (float) dropout, true).head();
             h.close();
