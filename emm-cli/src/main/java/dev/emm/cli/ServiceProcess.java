@@ -58,6 +58,9 @@ final class ServiceProcess implements AutoCloseable {
         env.put("EMM_STORE_ACCESS_KEY", stack.accessKey());
         env.put("EMM_STORE_SECRET_KEY", stack.secretKey());
         env.put("EMM_STORE_BUCKET", stack.bucket());
+        // Trainer, sampler and metric share the machine's cores; libtorch's OpenMP threads spinning
+        // while they wait would starve the other services' threads.
+        env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         try {
             Files.createDirectories(logDirectory);
             Process process = builder.start();
