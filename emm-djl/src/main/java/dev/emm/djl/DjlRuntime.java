@@ -2,6 +2,7 @@ package dev.emm.djl;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import java.lang.System.Logger.Level;
 
 /**
@@ -46,10 +47,14 @@ public final class DjlRuntime {
         return e;
     }
 
-    /** CUDA device 0 when the engine has a GPU, else the CPU. */
+    /**
+     * CUDA device 0 when the machine has a GPU and the loaded libtorch was built with CUDA, else
+     * the CPU (a CPU-only libtorch on a GPU machine trains on the CPU rather than failing).
+     */
     public static Device defaultDevice() {
         Engine e = engine();
-        return e.getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
+        boolean cuda = e.getGpuCount() > 0 && e.hasCapability(StandardCapabilities.CUDA);
+        return cuda ? Device.gpu(0) : Device.cpu();
     }
 
     private static void configureThreads() {

@@ -371,13 +371,17 @@ public final class TrainingRun implements AutoCloseable {
             return;
         }
         double beta = emaBeta();
-        for (int i = 0; i < trainables.size(); i++) {
-            NDArray e = ema.get(i);
-            NDArray w = trainables.get(i).getArray();
-            // ema = w + (ema - w) * beta = lerp(w, ema, beta)
-            e.muli(beta);
-            try (NDArray part = w.mul(1 - beta)) {
-                e.addi(part);
+        // Device scalars made once per step (torch::full, no host-to-device copy per parameter).
+        try (NDArray keep = manager.full(new Shape(), (float) beta, DataType.FLOAT32);
+             NDArray take = manager.full(new Shape(), (float) (1 - beta), DataType.FLOAT32)) {
+            for (int i = 0; i < trainables.size(); i++) {
+                NDArray e = ema.get(i);
+                NDArray w = trainables.get(i).getArray();
+                // ema = w + (ema - w) * beta = lerp(w, ema, beta)
+                e.muli(keep);
+                try (NDArray part = w.mul(take)) {
+                    e.addi(part);
+                }
             }
         }
     }
