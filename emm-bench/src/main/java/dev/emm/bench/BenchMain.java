@@ -56,6 +56,7 @@ public final class BenchMain {
         Integer channels;
         Integer resolution;
         Integer modelChannels;
+        Integer datasetSize;
         String kernel;
         int threads = Runtime.getRuntime().availableProcessors();
         String python = "/usr/bin/python3";
@@ -113,6 +114,7 @@ public final class BenchMain {
                         case "--channels" -> o.channels = positive(a, v);
                         case "--resolution" -> o.resolution = positive(a, v);
                         case "--model-channels" -> o.modelChannels = positive(a, v);
+                        case "--dataset-size" -> o.datasetSize = positive(a, v);
                         case "--threads" -> o.threads = positive(a, v);
                         case "--kernel" -> o.kernel = v.toUpperCase(Locale.ROOT);
                         case "--python" -> o.python = v;
@@ -195,7 +197,7 @@ public final class BenchMain {
                 c.put("channels", o.channels != null ? o.channels : channels(spec.data().dataset()));
                 c.put("resolution", o.resolution != null ? o.resolution : spec.data().resolution());
                 c.put("labelDim", 0);
-                c.put("datasetSize", Math.max(1024, 4 * batch));
+                c.put("datasetSize", o.datasetSize != null ? o.datasetSize : Math.max(1024, 4 * batch));
                 c.put("warmupSteps", o.warmup != null ? o.warmup : o.quick ? 2 : 5);
                 c.put("steps", o.steps != null ? o.steps : o.quick ? 5 : 20);
             }
