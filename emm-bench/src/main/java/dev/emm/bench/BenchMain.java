@@ -213,7 +213,10 @@ public final class BenchMain {
                         : o.quick ? batch : Math.max(batch, Math.min(spec.sampling().sampleCount(), 2 * batch));
                 c.put("preset", preset);
                 c.set("model", model);
-                c.set("training", JSON.valueToTree(spec.training()));
+                // the snapshot is made by one training step: at the sampling batch, not the preset's (512)
+                ObjectNode training = JSON.valueToTree(spec.training());
+                training.put("batchSize", batch);
+                c.set("training", training);
                 c.put("preconditioning", spec.training().preconditioning());
                 c.put("channels", o.channels != null ? o.channels : channels(spec.data().dataset()));
                 c.put("resolution", o.resolution != null ? o.resolution : spec.data().resolution());
@@ -419,6 +422,12 @@ public final class BenchMain {
         row(out, "ours", a, unit, ours);
         row(out, "reference", b, unit, reference);
         extra(o, ours, reference, out);
+        double[] paired = new double[Math.min(a.length, b.length)];
+        for (int i = 0; i < paired.length; i++) {
+            paired[i] = higherIsBetter ? a[i] / b[i] : b[i] / a[i];
+        }
+        out.printf(Locale.ROOT, "per-round ratios (each ours against the reference run right after it): %s, median %.3f%n",
+                Arrays.toString(Arrays.stream(paired).map(BenchMain::round).toArray()), median(paired));
         out.printf(Locale.ROOT, "ratio (>1: ours faster) %.3f%n", ratio);
         ObjectNode last = JSON.createObjectNode();
         last.put("bench", o.bench);

@@ -1,0 +1,60 @@
+package dev.emm.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The driver's arithmetic and configs (no benchmark runs here). */
+class BenchMainTest {
+
+    @Test
+    void parsesTheCommandLine() {
+        BenchMain.Options o = BenchMain.parse(new String[] {"train", "--preset", "paper-ddpmpp-vp", "--batch", "16",
+            "--quick", "--rounds", "4", "--reference-ops", "EDM"});
+        assertEquals("train", o.bench);
+        assertEquals("paper-ddpmpp-vp", o.preset);
+        assertEquals(16, o.batch);
+        assertTrue(o.quick);
+        assertEquals(4, o.rounds);
+        assertEquals("edm", o.referenceOps);
+        assertThrows(IllegalArgumentException.class, () -> BenchMain.parse(new String[] {"fly"}));
+        assertThrows(IllegalArgumentException.class, () -> BenchMain.parse(new String[] {"train", "--batch", "0"}));
+        assertThrows(IllegalArgumentException.class, () -> BenchMain.parse(new String[] {"train", "--bogus", "1"}));
+    }
+
+    @Test
+    void medianAndFittedExponent() {
+        assertEquals(2.0, BenchMain.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, BenchMain.median(new double[] {4, 1, 2, 3}));
+        assertEquals(2.0, Scaling.exponent(new double[] {1, 2, 4}, new double[] {3, 12, 48}), 1e-12);
+        assertEquals(0.0, Scaling.exponent(new double[] {10, 100, 1000}, new double[] {5, 5, 5}), 1e-12);
+    }
+
+    @Test
+    void trainConfigCarriesThePresetWithTheBatchOverride() throws Exception {
+        BenchMain.Options o = BenchMain.parse(new String[] {"train", "--preset", "paper-ddpmpp-vp", "--batch", "16"});
+        Path work = Files.createTempDirectory("bench-test");
+        ObjectNode c = BenchMain.config(o, work, new PrintStream(PrintStream.nullOutputStream()));
+        assertEquals(16, c.get("training").get("batchSize").asInt());
+        assertEquals(128, c.get("model").get("modelChannels").asInt());
+        assertEquals(3, c.get("channels").asInt());
+        assertEquals(32, c.get("resolution").asInt());
+        assertEquals("vp", c.get("training").get("preconditioning").asText());
+    }
+
+    @Test
+    void metricDataHasMemorizedCopies() throws Exception {
+        Path work = Files.createTempDirectory("bench-test");
+        Path s = work.resolve("s");
+        Path t = work.resolve("t");
+        BenchMain.writeMetricData(s, t, 9, 20, 12);
+        assertEquals(9 * 12, Files.size(s));
+        assertEquals(20 * 12, Files.size(t));
+    }
+}
