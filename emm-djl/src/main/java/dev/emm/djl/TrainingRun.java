@@ -94,6 +94,7 @@ public final class TrainingRun implements AutoCloseable {
     private final long totalImages;
     private final long totalSteps;
     private final NDArray lossAccumulator;
+    private final ForeachOptimizer foreach;
     private volatile boolean cancelled;
 
     private long step;
@@ -196,6 +197,8 @@ public final class TrainingRun implements AutoCloseable {
             if (checkpoint != null) {
                 restore(checkpoint);
             }
+            this.foreach = ForeachOptimizer.create(device, trainables.stream().map(Parameter::getArray).toList(),
+                    adamMean, adamVariance, ema);
             ok = true;
         } finally {
             if (!ok) {
@@ -334,6 +337,18 @@ public final class TrainingRun implements AutoCloseable {
         double beta1 = training.adamBeta1();
         double beta2 = training.adamBeta2();
         long t = step + 1;
+        if (foreach != null) {
+            List<NDArray> grads = new ArrayList<>(trainables.size());
+            for (Parameter p : trainables) {
+                grads.add(p.getArray().getGradient());
+            }
+            try {
+                foreach.adam(grads, lr, beta1, beta2, training.adamEps(), training.weightDecay(), t);
+            } finally {
+                grads.forEach(NDArray::close);
+            }
+            return;
+        }
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
         // DJL's fused update is w -= lr' m / (sqrt(v) + eps'); with lr' = lr sqrt(bc2) / bc1 and
@@ -371,6 +386,10 @@ public final class TrainingRun implements AutoCloseable {
             return;
         }
         double beta = emaBeta();
+        if (foreach != null) {
+            foreach.ema(beta);
+            return;
+        }
         // Device scalars made once per step (torch::full, no host-to-device copy per parameter).
         try (NDArray keep = manager.full(new Shape(), (float) beta, DataType.FLOAT32);
              NDArray take = manager.full(new Shape(), (float) (1 - beta), DataType.FLOAT32)) {
@@ -577,6 +596,9 @@ public final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
+        if (foreach != null) {
+            foreach.close();
+        }
         manager.close();
     }
 }

@@ -97,6 +97,15 @@ public final class ScriptOps {
     }
 
     private static PtSymbolBlock module(String name, String params, String expression, Device device) {
+        return module(name, "    " + params + ") -> Tensor:\n    return " + expression + "\n", device);
+    }
+
+    /**
+     * A one-method TorchScript module (cached per name and device) whose {@code forward} has the
+     * given parameter list (after {@code self}), return annotation and body, as in
+     * {@code "    x: Tensor) -> Tensor:\n    return torch.silu(x)\n"}.
+     */
+    public static PtSymbolBlock module(String name, String signatureAndBody, Device device) {
         String key = name + '|' + device;
         PtSymbolBlock existing = MODULES.get(key);
         if (existing != null) {
@@ -111,12 +120,11 @@ public final class ScriptOps {
                         + "  __buffers__ = []\n"
                         + "  training : bool\n"
                         + "  def forward(self: __torch__." + name + ",\n"
-                        + "    " + params + ") -> Tensor:\n"
-                        + "    return " + expression + "\n";
+                        + signatureAndBody;
                 try {
                     PtSymbolBlock block = JniUtils.loadModule((PtNDManager) manager,
                             new ByteArrayInputStream(archive(name, code)), false, false);
-                    LOG.log(Level.DEBUG, "loaded fused op {0} on {1}", name, device);
+                    LOG.log(Level.DEBUG, "loaded TorchScript {0} on {1}", name, device);
                     return block;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -19,6 +19,7 @@ public final class ProfileStep {
 
     public static void main(String[] args) throws Exception {
         int channels = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         ImageSet images;
         try (InputStream in = ProfileStep.class.getResourceAsStream("/dev/emm/core/data/mnist.emmds.gz")) {
             ImageSet all = ImageSetCodec.read(in);
@@ -28,7 +29,7 @@ public final class ProfileStep {
         }
         ModelSpec model = new ModelSpec("ddpmpp", channels, List.of(1, 2, 2), 1, List.of(), 0.0, "positional", null);
         int[] step = {0};
-        TrainingSpec training = new TrainingSpec("edm", 2e-3, 0L, 64, null, null, null, 0.0, null, null, 0L, "steps",
+        TrainingSpec training = new TrainingSpec("edm", 2e-3, 0L, batch, null, null, null, 0.0, null, null, 0L, "steps",
                 30L, null, null);
         try (TrainingRun run = new TrainingRun(model, training, images, null, 0, null, new TrainingRun.Options(Device.cpu(), 0))) {
             run.run(new TrainingListener() {
