@@ -61,6 +61,10 @@ final class ServiceProcess implements AutoCloseable {
         // Trainer, sampler and metric share the machine's cores; libtorch's OpenMP threads spinning
         // while they wait would starve the other services' threads.
         env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        // glibc would hand libtorch's large freed blocks back to the OS and fault them in again
+        // every training step (docs/BENCHMARKS.md); the deployed images set the same thresholds.
+        env.putIfAbsent("MALLOC_MMAP_THRESHOLD_", "33554432");
+        env.putIfAbsent("MALLOC_TRIM_THRESHOLD_", "1073741824");
         try {
             Files.createDirectories(logDirectory);
             Process process = builder.start();
