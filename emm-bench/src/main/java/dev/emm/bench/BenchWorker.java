@@ -78,7 +78,7 @@ public final class BenchWorker {
         TrainingSpec t = JSON.treeToValue(config.get("training"), TrainingSpec.class);
         return new TrainingSpec(t.preconditioning(), t.learningRate(), t.warmupImages(), t.batchSize(), t.adamBeta1(),
                 t.adamBeta2(), t.adamEps(), t.weightDecay(), t.emaHalfLifeImages(), t.emaDecay(), t.seed(), "steps",
-                steps, null, null);
+                steps, null, null, t.capBatchAtDatasetSize());
     }
 
     static ImageSet randomImages(int count, int channels, int resolution, long seed) {

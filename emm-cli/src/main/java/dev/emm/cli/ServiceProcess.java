@@ -65,6 +65,9 @@ final class ServiceProcess implements AutoCloseable {
         // every training step (docs/BENCHMARKS.md); the deployed images set the same thresholds.
         env.putIfAbsent("MALLOC_MMAP_THRESHOLD_", "33554432");
         env.putIfAbsent("MALLOC_TRIM_THRESHOLD_", "1073741824");
+        // One trainer on one machine: after a crash its restart should not wait out the cluster's
+        // two-minute lease; progress renews the lease every 2 s, so 30 s still leaves a wide margin.
+        env.putIfAbsent("EMM_TRAINER_LEASE_SECONDS", "30");
         try {
             Files.createDirectories(logDirectory);
             Process process = builder.start();

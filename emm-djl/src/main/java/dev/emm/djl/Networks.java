@@ -44,35 +44,27 @@ public final class Networks {
         return new UNetConfig(resolution, channels, channels, labelDim, model.modelChannels(), mult, 4,
                 model.numBlocks(), model.attnResolutions(), model.dropout(), embedding, ncsn ? 2 : 1, ncsn,
                 ncsn ? new int[] {1, 3, 3, 1} : new int[] {1, 1},
-                skipFlags(model.skipConnections(), UNetConfig.skipCount(mult.size(), model.numBlocks())));
+                skipFlags(model.skipConnections(), ModelSpec.skipConnectionCount(mult.size(), model.numBlocks())));
     }
 
     public static SongUNet build(ModelSpec model, int channels, int resolution, int labelDim) {
         return new SongUNet(config(model, channels, resolution, labelDim));
     }
 
-    /**
-     * The spec's skip flags for a network with {@code count} skips. The spec always carries 9 flags
-     * (3 levels x (2 blocks + 1), the paper's network); another architecture accepts them only when
-     * all are on, since there is no faithful way to map 9 flags onto a different number of skips.
-     */
+    /** The spec's skip flags; the validator has checked there is one per skip of this network. */
     static boolean[] skipFlags(List<Boolean> flags, int count) {
         boolean[] result = new boolean[count];
         if (flags == null) {
             Arrays.fill(result, true);
             return result;
         }
-        if (flags.size() == count) {
-            for (int i = 0; i < count; i++) {
-                result[i] = flags.get(i);
-            }
-            return result;
+        if (flags.size() != count) {
+            throw new IllegalArgumentException("model.skipConnections has " + flags.size() + " flags but this network has "
+                    + count + " skip connections (levels x (numBlocks + 1))");
         }
-        if (flags.stream().allMatch(Boolean.TRUE::equals)) {
-            Arrays.fill(result, true);
-            return result;
+        for (int i = 0; i < count; i++) {
+            result[i] = flags.get(i);
         }
-        throw new IllegalArgumentException("model.skipConnections has " + flags.size() + " flags but this network has "
-                + count + " skip connections (levels x (numBlocks + 1)); switching skips off needs one flag per skip");
+        return result;
     }
 }

@@ -155,7 +155,7 @@ public final class TrainingRun implements AutoCloseable {
         this.resolution = images.height();
         this.datasetSize = images.size();
         this.datasetCrc = crc(images, this.labels);
-        this.batchSize = this.training.batchSize();
+        this.batchSize = this.training.effectiveBatchSize(datasetSize);
         this.totalImages = switch (this.training.durationUnit()) {
             case "epochs" -> Math.multiplyExact(this.training.duration(), (long) datasetSize);
             case "images" -> this.training.duration();
@@ -583,6 +583,7 @@ public final class TrainingRun implements AutoCloseable {
                 && Objects.equals(a.learningRate(), b.learningRate())
                 && Objects.equals(a.warmupImages(), b.warmupImages())
                 && Objects.equals(a.batchSize(), b.batchSize())
+                && Objects.equals(a.capBatchAtDatasetSize(), b.capBatchAtDatasetSize())
                 && Objects.equals(a.adamBeta1(), b.adamBeta1())
                 && Objects.equals(a.adamBeta2(), b.adamBeta2())
                 && Objects.equals(a.adamEps(), b.adamEps())

@@ -14,9 +14,11 @@ import java.util.TreeSet;
  * the next call.
  *
  * <p>A run's cost grows with |D| under a fixed epoch budget, so the search gallops up from the
- * minimum by doubling (with p parallel probes it places them at L * 2^(j/p), never beyond 2L) until
- * a size stops memorizing, then bisects the bracket in log space on integer sizes. It therefore
- * never probes above twice the smallest non-memorizing size. Noisy, non-monotone ratios are
+ * minimum by the growth factor g (2 unless the spec says otherwise; with p parallel probes it
+ * places them at L * g^(j/p), never beyond gL) until a size stops memorizing, then bisects the
+ * bracket in log space on integer sizes. It therefore never probes above g times the smallest
+ * non-memorizing size. A larger g pays off when a run's cost does not grow with |D| (a duration in
+ * steps): fewer rounds reach the transition, and the largest probe lands further past it. Noisy, non-monotone ratios are
  * handled by always bracketing between the smallest non-memorizing size and the largest memorizing
  * size below it; each round probes strictly inside that bracket, so the search terminates.
  */
@@ -44,7 +46,7 @@ public final class EmmSearch {
             if (largest >= max) {
                 return new SearchDecision.Finished(SearchOutcome.ABOVE_MAX, largest, null);
             }
-            return new SearchDecision.Probe(gallop(largest, max, parallel));
+            return new SearchDecision.Probe(gallop(largest, max, parallel, search.growthFactor()));
         }
         Integer largestMemorizing = measured.headMap(smallestNotMemorizing, false).entrySet().stream()
                 .filter(e -> e.getValue() >= threshold)
@@ -62,10 +64,10 @@ public final class EmmSearch {
         return new SearchDecision.Probe(bisect(lo, hi, parallel));
     }
 
-    private static List<Integer> gallop(int largestMemorizing, int max, int parallel) {
+    private static List<Integer> gallop(int largestMemorizing, int max, int parallel, double growthFactor) {
         TreeSet<Integer> sizes = new TreeSet<>();
         for (int j = 1; j <= parallel; j++) {
-            long size = Math.round(largestMemorizing * Math.pow(2.0, (double) j / parallel));
+            long size = Math.round(largestMemorizing * Math.pow(growthFactor, (double) j / parallel));
             sizes.add((int) Math.min(max, Math.max(size, largestMemorizing + 1L)));
         }
         return new ArrayList<>(sizes);

@@ -26,10 +26,10 @@ public record ExperimentSpec(
                 (data == null ? new DataSpec(null, null, null, null, null, null, null) : data).withDefaults(),
                 (model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model).withDefaults(),
                 (training == null ? new TrainingSpec(null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null) : training).withDefaults(),
+                        null, null, null, null, null, null) : training).withDefaults(),
                 (sampling == null ? new SamplingSpec(null, null, null, null, null, null, null, null, null, null, null)
                         : sampling).withDefaults(),
-                (search == null ? new SearchSpec(null, null, null, null, null) : search).withDefaults(),
+                (search == null ? new SearchSpec(null, null, null, null, null, null) : search).withDefaults(),
                 preset);
     }
 }

@@ -1,5 +1,6 @@
 package dev.emm.core.spec;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,23 +21,30 @@ public record ModelSpec(
     public static final String OPTIMUM = "optimum";
     public static final String DDPMPP = "ddpmpp";
     public static final String NCSNPP = "ncsnpp";
-    public static final int SKIP_CONNECTIONS = 9;
-
     ModelSpec withDefaults() {
         String resolvedKind = kind == null ? DDPMPP : kind;
+        List<Integer> resolvedMult = channelMult == null ? List.of(2, 2, 2) : List.copyOf(channelMult);
+        int resolvedBlocks = numBlocks == null ? 2 : numBlocks;
         return new ModelSpec(
                 resolvedKind,
                 modelChannels == null ? 128 : modelChannels,
-                channelMult == null ? List.of(2, 2, 2) : List.copyOf(channelMult),
-                numBlocks == null ? 2 : numBlocks,
+                resolvedMult,
+                resolvedBlocks,
                 attnResolutions == null ? List.of(16) : List.copyOf(attnResolutions),
                 dropout == null ? 0.13 : dropout,
                 embeddingType == null ? (NCSNPP.equals(resolvedKind) ? "fourier" : "positional") : embeddingType,
-                skipConnections == null ? allSkipsOn() : List.copyOf(skipConnections));
+                skipConnections == null
+                        ? Collections.nCopies(Math.max(0, skipConnectionCount(resolvedMult.size(), resolvedBlocks)), Boolean.TRUE)
+                        : List.copyOf(skipConnections));
     }
 
-    private static List<Boolean> allSkipsOn() {
-        return java.util.Collections.nCopies(SKIP_CONNECTIONS, Boolean.TRUE);
+    /**
+     * The number of encoder outputs that feed the decoder, one flag each in {@code skipConnections}:
+     * every level stores its input block (the first conv, or the downsampling block) and each of its
+     * blocks, so levels x (numBlocks + 1); the paper's 3 levels of 2 blocks give 9.
+     */
+    public static int skipConnectionCount(int levels, int numBlocks) {
+        return levels * (numBlocks + 1);
     }
 
     public boolean isOptimum() {

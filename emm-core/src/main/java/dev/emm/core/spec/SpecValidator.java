@@ -81,9 +81,11 @@ public final class SpecValidator {
         require(model.dropout() >= 0 && model.dropout() < 1, "model.dropout", "must be in [0, 1)");
         require(EMBEDDINGS.contains(model.embeddingType()), "model.embeddingType",
                 "must be one of " + EMBEDDINGS + ", got '" + model.embeddingType() + "'");
-        require(model.skipConnections().size() == ModelSpec.SKIP_CONNECTIONS
-                        && model.skipConnections().stream().allMatch(s -> s != null),
-                "model.skipConnections", "must list exactly " + ModelSpec.SKIP_CONNECTIONS + " booleans");
+        int skips = ModelSpec.skipConnectionCount(model.channelMult().size(), model.numBlocks());
+        require(model.skipConnections().size() == skips && model.skipConnections().stream().allMatch(s -> s != null),
+                "model.skipConnections", "must list exactly " + skips + " booleans, one per skip connection of this "
+                        + "network (levels x (numBlocks + 1) = " + model.channelMult().size() + " x ("
+                        + model.numBlocks() + " + 1)), got " + model.skipConnections().size());
     }
 
     private void checkTraining(TrainingSpec training) {
@@ -132,6 +134,8 @@ public final class SpecValidator {
         require(search.precision() > 0, "search.precision", "must be positive");
         require(search.parallelProbes() >= 1 && search.parallelProbes() <= 64, "search.parallelProbes",
                 "must be between 1 and 64");
+        require(search.growthFactor() > 1 && search.growthFactor() <= 64, "search.growthFactor",
+                "must be above 1 and at most 64, got " + search.growthFactor());
     }
 
     private void require(boolean condition, String field, String message) {

@@ -2,7 +2,10 @@ package dev.emm.core.spec;
 
 /**
  * The training procedure T. Duration is counted in {@code durationUnit} (epochs as in the paper,
- * images or steps); snapshots are taken every {@code snapshotEveryImages} training images.
+ * images or steps); snapshots are taken every {@code snapshotEveryImages} training images. With
+ * {@code capBatchAtDatasetSize} a run on fewer images than {@code batchSize} trains on batches of
+ * |D| images (every step sees each image once, none twice); without it, as in EDM, a batch larger
+ * than |D| repeats images.
  */
 public record TrainingSpec(
         String preconditioning,
@@ -19,7 +22,17 @@ public record TrainingSpec(
         String durationUnit,
         Long duration,
         Long snapshotEveryImages,
-        Long checkpointEveryImages) {
+        Long checkpointEveryImages,
+        Boolean capBatchAtDatasetSize) {
+
+    public TrainingSpec(String preconditioning, Double learningRate, Long warmupImages, Integer batchSize,
+            Double adamBeta1, Double adamBeta2, Double adamEps, Double weightDecay, Double emaHalfLifeImages,
+            Double emaDecay, Long seed, String durationUnit, Long duration, Long snapshotEveryImages,
+            Long checkpointEveryImages) {
+        this(preconditioning, learningRate, warmupImages, batchSize, adamBeta1, adamBeta2, adamEps, weightDecay,
+                emaHalfLifeImages, emaDecay, seed, durationUnit, duration, snapshotEveryImages, checkpointEveryImages,
+                null);
+    }
 
     TrainingSpec withDefaults() {
         return new TrainingSpec(
@@ -37,6 +50,12 @@ public record TrainingSpec(
                 durationUnit == null ? "epochs" : durationUnit,
                 duration == null ? 40_000L : duration,
                 snapshotEveryImages,
-                checkpointEveryImages);
+                checkpointEveryImages,
+                capBatchAtDatasetSize == null ? Boolean.FALSE : capBatchAtDatasetSize);
+    }
+
+    /** The batch a run on {@code datasetSize} images trains with. */
+    public int effectiveBatchSize(int datasetSize) {
+        return Boolean.TRUE.equals(capBatchAtDatasetSize) ? Math.min(batchSize, datasetSize) : batchSize;
     }
 }

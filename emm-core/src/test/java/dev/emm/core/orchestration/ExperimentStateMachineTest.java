@@ -33,7 +33,7 @@ class ExperimentStateMachineTest {
         return SpecValidator.validated(new ExperimentSpec("optimum", new DataSpec("mnist", 8, 10, LabelMode.NONE, null,
                 null, null), new ModelSpec("optimum", null, null, null, null, null, null, null), null,
                 new SamplingSpec(60, null, null, null, null, null, null, null, null, null, 60),
-                new SearchSpec(null, min, max, null, null)));
+                new SearchSpec(null, min, max, null, null, 2.0)));
     }
 
     /** Trains (optimum), samples and measures one run with the real core science. */

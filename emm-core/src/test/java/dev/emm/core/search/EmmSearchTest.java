@@ -50,7 +50,7 @@ class EmmSearchTest {
     void findsTheExactBracketOnMonotoneCurvesWithinTheProbeBound() {
         for (double precision : new double[] {0.05, 0.1, 0.25, 0.5, 1.0}) {
             for (int crossing = 11; crossing <= 640; crossing++) {
-                SearchSpec search = new SearchSpec(0.1, 10, 640, precision, 1);
+                SearchSpec search = new SearchSpec(0.1, 10, 640, precision, 1, 2.0);
                 Run run = runSearch(search, step(crossing));
                 SearchDecision.Finished finished = run.finished();
                 assertEquals(SearchOutcome.BRACKETED, finished.outcome(), "crossing " + crossing);
@@ -73,7 +73,7 @@ class EmmSearchTest {
     void parallelProbesKeepTheBracketExactAndNeverOvershoot() {
         for (int parallel : new int[] {2, 3, 4, 8}) {
             for (int crossing = 11; crossing <= 1000; crossing += 7) {
-                SearchSpec search = new SearchSpec(0.1, 10, 1000, 0.1, parallel);
+                SearchSpec search = new SearchSpec(0.1, 10, 1000, 0.1, parallel, 2.0);
                 Run run = runSearch(search, step(crossing));
                 int lo = run.finished().largestMemorizing();
                 int hi = run.finished().smallestNotMemorizing();
@@ -81,15 +81,43 @@ class EmmSearchTest {
                 assertTrue(hi - lo <= 1 || hi <= lo * 1.1);
                 int overshootLimit = 2 * crossing;
                 assertTrue(run.probed().stream().allMatch(size -> size <= overshootLimit));
-                Run serial = runSearch(new SearchSpec(0.1, 10, 1000, 0.1, 1), step(crossing));
+                Run serial = runSearch(new SearchSpec(0.1, 10, 1000, 0.1, 1, 2.0), step(crossing));
                 assertTrue(run.rounds() <= serial.rounds(), "parallel search took more rounds than serial");
             }
         }
     }
 
     @Test
+    void aLargerGrowthFactorKeepsTheBracketExactAndOvershootsByAtMostThatFactor() {
+        for (double growth : new double[] {1.5, 3.0, 4.0, 8.0}) {
+            for (int parallel : new int[] {1, 2}) {
+                for (int crossing = 11; crossing <= 1000; crossing += 3) {
+                    SearchSpec search = new SearchSpec(0.1, 10, 1000, 1.0, parallel, growth);
+                    Run run = runSearch(search, step(crossing));
+                    int lo = run.finished().largestMemorizing();
+                    int hi = run.finished().smallestNotMemorizing();
+                    assertTrue(lo < crossing && crossing <= hi, "growth " + growth + ": [" + lo + "," + hi + "] misses " + crossing);
+                    assertTrue(hi - lo <= 1 || hi <= 2 * lo, "bracket wider than precision 1.0: " + lo + ".." + hi);
+                    double overshootLimit = growth * crossing + 1;
+                    assertTrue(run.probed().stream().allMatch(size -> size <= overshootLimit),
+                            "growth " + growth + " probed " + run.probed() + " for crossing " + crossing);
+                }
+            }
+        }
+    }
+
+    @Test
+    void growthFactorEightJumpsPastTheTransitionThenBisects() {
+        SearchSpec search = new SearchSpec(0.1, 16, 1024, 1.0, 1, 8.0);
+        Run run = runSearch(search, size -> size <= 40 ? 0.95 : size < 100 ? 0.8 : 0.2);
+        assertEquals(List.of(16, 128, 45, 27), run.probed());
+        assertEquals(27, run.finished().largestMemorizing());
+        assertEquals(45, run.finished().smallestNotMemorizing());
+    }
+
+    @Test
     void reportsAboveMaxAndBelowMin() {
-        SearchSpec search = new SearchSpec(0.1, 10, 640, 0.25, 1);
+        SearchSpec search = new SearchSpec(0.1, 10, 640, 0.25, 1, 2.0);
         Run above = runSearch(search, size -> 1.0);
         assertEquals(SearchOutcome.ABOVE_MAX, above.finished().outcome());
         assertEquals(640, above.finished().largestMemorizing());
@@ -104,7 +132,7 @@ class EmmSearchTest {
 
     @Test
     void thresholdIsInclusiveAtOneMinusEps() {
-        SearchSpec search = new SearchSpec(0.1, 10, 20, 0.01, 1);
+        SearchSpec search = new SearchSpec(0.1, 10, 20, 0.01, 1, 2.0);
         Run run = runSearch(search, size -> size <= 14 ? 0.9 : 0.8999);
         assertEquals(SearchOutcome.BRACKETED, run.finished().outcome());
         assertEquals(14, run.finished().largestMemorizing());
@@ -117,7 +145,7 @@ class EmmSearchTest {
         for (int trial = 0; trial < 2000; trial++) {
             Map<Integer, Double> curve = new TreeMap<>();
             int parallel = 1 + random.nextInt(4);
-            SearchSpec search = new SearchSpec(0.1, 2 + random.nextInt(20), 5000, 0.01 + random.nextDouble(), parallel);
+            SearchSpec search = new SearchSpec(0.1, 2 + random.nextInt(20), 5000, 0.01 + random.nextDouble(), parallel, 2.0);
             Run run = runSearch(search, size -> curve.computeIfAbsent(size, s -> random.nextDouble()));
             SearchDecision.Finished finished = run.finished();
             assertNotNull(finished);

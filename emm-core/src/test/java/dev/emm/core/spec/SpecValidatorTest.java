@@ -41,10 +41,40 @@ class SpecValidatorTest {
     }
 
     @Test
-    void skipMaskMustHaveNineEntries() {
-        InvalidSpecException error = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
+    void skipMaskHasOneFlagPerSkipOfTheNetwork() {
+        ExperimentSpec small = SpecValidator.validated(parse("{\"model\":{\"channelMult\":[1,2,2],\"numBlocks\":1}}"));
+        assertEquals(6, small.model().skipConnections().size());
+        InvalidSpecException nine = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
+                "{\"model\":{\"numBlocks\":1,\"skipConnections\":[true,true,true,true,true,true,true,true,false]}}")));
+        assertEquals("model.skipConnections", nine.field());
+        assertTrue(nine.getMessage().contains("must list exactly 6 booleans"), nine.getMessage());
+        InvalidSpecException two = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
                 "{\"model\":{\"skipConnections\":[true,false]}}")));
-        assertEquals("model.skipConnections", error.field());
+        assertTrue(two.getMessage().contains("must list exactly 9 booleans"), two.getMessage());
+        ExperimentSpec paperWithOneBlock = SpecValidator.validated(parse(
+                "{\"preset\":\"paper-ddpmpp-vp\",\"model\":{\"numBlocks\":1}}"));
+        assertEquals(6, paperWithOneBlock.model().skipConnections().size());
+    }
+
+    @Test
+    void growthFactorDefaultsToDoublingAndMustExceedOne() {
+        assertEquals(2.0, SpecValidator.validated(parse("{}")).search().growthFactor());
+        assertEquals(8.0, SpecValidator.validated(parse("{\"search\":{\"growthFactor\":8}}")).search().growthFactor());
+        InvalidSpecException error = assertThrows(InvalidSpecException.class,
+                () -> SpecValidator.validated(parse("{\"search\":{\"growthFactor\":1.0}}")));
+        assertEquals("search.growthFactor", error.field());
+    }
+
+    @Test
+    void batchCapIsOffByDefaultAndAppliesOnlyBelowTheBatchSize() {
+        TrainingSpec paper = SpecValidator.validated(parse("{}")).training();
+        assertEquals(false, paper.capBatchAtDatasetSize());
+        assertEquals(512, paper.effectiveBatchSize(100));
+        TrainingSpec capped = SpecValidator.validated(parse(
+                "{\"training\":{\"batchSize\":64,\"capBatchAtDatasetSize\":true}}")).training();
+        assertEquals(16, capped.effectiveBatchSize(16));
+        assertEquals(64, capped.effectiveBatchSize(64));
+        assertEquals(64, capped.effectiveBatchSize(1000));
     }
 
     @Test

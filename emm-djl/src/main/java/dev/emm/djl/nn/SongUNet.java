@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.emm.core.spec.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -160,7 +161,7 @@ public final class SongUNet extends EmmBlock {
         emb = Ops.siluConsume(m1, training);
 
         // Encoder.
-        NDArray[] skips = new NDArray[UNetConfig.skipCount(config.channelMult().size(), config.numBlocks())];
+        NDArray[] skips = new NDArray[ModelSpec.skipConnectionCount(config.channelMult().size(), config.numBlocks())];
         NDArray x = input;
         NDArray aux = input;
         for (Stage stage : encoder) {

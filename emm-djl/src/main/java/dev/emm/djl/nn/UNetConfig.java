@@ -1,5 +1,6 @@
 package dev.emm.djl.nn;
 
+import dev.emm.core.spec.ModelSpec;
 import java.util.Arrays;
 import java.util.List;
 
@@ -38,16 +39,12 @@ public record UNetConfig(
             throw new IllegalArgumentException("resolution " + resolution + " is not divisible by 2^" + (levels - 1)
                     + " for " + levels + " levels");
         }
-        if (skipConnections.length != skipCount(levels, numBlocks)) {
+        if (skipConnections.length != ModelSpec.skipConnectionCount(levels, numBlocks)) {
             throw new IllegalArgumentException("skipConnections has " + skipConnections.length + " flags, the network has "
-                    + skipCount(levels, numBlocks) + " skips (levels * (numBlocks + 1))");
+                    + ModelSpec.skipConnectionCount(levels, numBlocks) + " skips (levels * (numBlocks + 1))");
         }
     }
 
-    /** The number of encoder outputs that feed the decoder: levels * (numBlocks + 1). */
-    public static int skipCount(int levels, int numBlocks) {
-        return levels * (numBlocks + 1);
-    }
 
     public int embChannels() {
         return modelChannels * channelMultEmb;

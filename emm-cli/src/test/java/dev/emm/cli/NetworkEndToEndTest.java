@@ -1,0 +1,89 @@
+package dev.emm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.core.events.Topics;
+import dev.emm.core.events.TrainingProgress;
+import dev.emm.core.json.Json;
+import dev.emm.core.storage.StorageLayout;
+import dev.emm.store.ObjectStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real network through the pipeline: the trainer trains a tiny DDPM++ on 10 MNIST digits, is
+ * killed after its first checkpoint, resumes from that checkpoint when restarted, and the sampler
+ * and metric find the run memorizes.
+ */
+@Tag("slow")
+class NetworkEndToEndTest {
+
+    private static final int STEPS = 2400;
+    private static final int CHECKPOINT_EVERY_STEPS = 300;
+    private static final int SIZE = 10;
+
+    private static String spec() {
+        return """
+                {"name": "tiny-network",
+                 "data": {"dataset": "mnist", "resolution": 8, "classes": 10},
+                 "model": {"kind": "ddpmpp", "modelChannels": 16, "channelMult": [1, 2], "numBlocks": 1,
+                           "attnResolutions": [], "dropout": 0.0},
+                 "training": {"preconditioning": "edm", "learningRate": 0.002, "warmupImages": 0, "batchSize": 64,
+                              "capBatchAtDatasetSize": true, "emaDecay": 0.0, "durationUnit": "steps",
+                              "duration": %d, "snapshotEveryImages": %d, "checkpointEveryImages": %d},
+                 "sampling": {"sampleCount": 100, "batchSize": 100},
+                 "search": {"minSize": %d, "maxSize": %d}}
+                """.formatted(STEPS, STEPS / 3 * SIZE, CHECKPOINT_EVERY_STEPS * SIZE, SIZE, SIZE);
+    }
+
+    @Test
+    void aTrainerKilledAfterACheckpointResumesAndTheRunMemorizes() throws Exception {
+        LocalPipeline pipeline = SharedPipeline.get();
+        String id = pipeline.orchestrator().submit(spec()).path("experimentId").asText();
+        String runId = id + "-n" + SIZE + "-s0";
+        String checkpointKey = StorageLayout.runCheckpoint(id, runId);
+        try (ObjectStore store = new ObjectStore(pipeline.stack().storeConfig())) {
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+            while (!store.exists(checkpointKey)) {
+                assertTrue(Instant.now().isBefore(deadline), "no checkpoint within 5 minutes");
+                Experiments.sleep(100);
+            }
+            pipeline.service("trainer-service").kill();
+            long killedAt = System.currentTimeMillis();
+            pipeline.restart("trainer-service");
+
+            JsonNode result = Experiments.await(pipeline, id, Duration.ofMinutes(10));
+            assertEquals("above_max", result.path("status").asText(), result.toString());
+            assertEquals(SIZE, result.path("emm").asInt());
+            double ratio = result.path("points").get(0).path("ratio").asDouble();
+            assertTrue(ratio >= 0.9, "a tiny network trained " + STEPS + " steps on 10 digits memorizes: " + ratio);
+
+            List<String> snapshots = store.list(StorageLayout.runPrefix(id, runId)).stream()
+                    .filter(key -> key.endsWith("/model.bin"))
+                    .toList();
+            assertEquals(3, snapshots.size(), snapshots.toString());
+            assertFalse(store.exists(checkpointKey), "a finished run's checkpoint is deleted");
+
+            List<TrainingProgress> afterKill = KafkaTestClients.awaitRecords(pipeline.stack().bootstrapServers(),
+                            Topics.TRAINING_PROGRESS, record -> runId.equals(record.key()), Integer.MAX_VALUE,
+                            Duration.ofSeconds(5)).stream()
+                    .filter(record -> record.timestamp() > killedAt)
+                    .map(ConsumerRecord::value)
+                    .map(value -> Json.read(value, TrainingProgress.class))
+                    .toList();
+            assertFalse(afterKill.isEmpty(), "the restarted trainer reports progress");
+            long firstStep = afterKill.stream().mapToLong(TrainingProgress::step).min().orElseThrow();
+            assertTrue(firstStep > CHECKPOINT_EVERY_STEPS,
+                    "resumed from the checkpoint at step >= " + CHECKPOINT_EVERY_STEPS + ", first step after the kill "
+                            + firstStep);
+            assertEquals(STEPS, afterKill.stream().mapToLong(TrainingProgress::step).max().orElseThrow());
+        }
+    }
+}
