@@ -10,6 +10,10 @@ import dev.emm.core.events.TrainingProgress;
 import dev.emm.core.json.Json;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A real network through the pipeline: the trainer trains a tiny DDPM++ on 10 MNIST digits, is
  * killed after its first checkpoint, resumes from that checkpoint when restarted, and the sampler
- * and metric find the run memorizes.
+ * and metric find the run memorizes. The run's meters exist while it trains and are gone after.
  */
 @Tag("slow")
 class NetworkEndToEndTest {
@@ -55,6 +59,9 @@ class NetworkEndToEndTest {
                 assertTrue(Instant.now().isBefore(deadline), "no checkpoint within 5 minutes");
                 Experiments.sleep(100);
             }
+            String runTag = "run=\"" + runId + "\"";
+            assertTrue(trainerMetrics(pipeline).lines().anyMatch(line -> line.startsWith("emm_training_loss{")
+                    && line.contains(runTag)), "the training run's loss gauge is exported while it trains");
             pipeline.service("trainer-service").kill();
             long killedAt = System.currentTimeMillis();
             pipeline.restart("trainer-service");
@@ -70,6 +77,7 @@ class NetworkEndToEndTest {
                     .toList();
             assertEquals(3, snapshots.size(), snapshots.toString());
             assertFalse(store.exists(checkpointKey), "a finished run's checkpoint is deleted");
+            assertFalse(trainerMetrics(pipeline).contains(runTag), "a finished run's meters are removed");
 
             List<TrainingProgress> afterKill = KafkaTestClients.awaitRecords(pipeline.stack().bootstrapServers(),
                             Topics.TRAINING_PROGRESS, record -> runId.equals(record.key()), Integer.MAX_VALUE,
@@ -85,5 +93,11 @@ class NetworkEndToEndTest {
                             + firstStep);
             assertEquals(STEPS, afterKill.stream().mapToLong(TrainingProgress::step).max().orElseThrow());
         }
+    }
+
+    private static String trainerMetrics(LocalPipeline pipeline) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(pipeline.service("trainer-service").url() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -12,13 +12,10 @@ import dev.emm.djl.TrainingRun;
 import dev.emm.service.RunData;
 import dev.emm.store.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -47,7 +44,6 @@ public class NetworkTrainer {
     MeterRegistry registry;
 
     private final AtomicReference<TrainingRun> active = new AtomicReference<>();
-    private final Map<String, RunProgress> latestProgress = new ConcurrentHashMap<>();
 
     public boolean train(RunRef run, Consumer<SnapshotSaved> announce, Consumer<TrainingProgress> report) {
         TrainingSubset subset = runData.trainingSubset(run);
@@ -67,7 +63,10 @@ public class NetworkTrainer {
                         training.totalSteps(), training.totalImages(), planned, training.device(),
                         checkpoint == null ? "" : ", resumed at step " + training.step());
                 active.set(training);
-                TrainingOutcome outcome = training.run(listener(run, planned, announce, report));
+                TrainingOutcome outcome;
+                try (RunMeters meters = new RunMeters(registry, run.runId())) {
+                    outcome = training.run(listener(run, planned, meters, announce, report));
+                }
                 if (!outcome.completed()) {
                     throw new TrainingInterruptedException("training of " + run.runId() + " stopped at step "
                             + outcome.step() + "; it resumes from its last checkpoint");
@@ -82,20 +81,12 @@ public class NetworkTrainer {
         }
     }
 
-    private TrainingListener listener(RunRef run, int planned, Consumer<SnapshotSaved> announce,
+    private TrainingListener listener(RunRef run, int planned, RunMeters meters, Consumer<SnapshotSaved> announce,
             Consumer<TrainingProgress> report) {
-        Tags tags = Tags.of("run", run.runId());
-        registry.gauge("emm.training.images.per.second", tags, latestProgress,
-                progress -> progressOf(progress, run).imagesPerSecond());
-        registry.gauge("emm.training.loss", tags, latestProgress, progress -> progressOf(progress, run).loss());
         return new TrainingListener() {
-            private long countedImages;
-
             @Override
             public void progress(RunProgress progress) {
-                latestProgress.put(run.runId(), progress);
-                registry.counter("emm.training.images", tags).increment(progress.images() - countedImages);
-                countedImages = progress.images();
+                meters.record(progress);
                 double eta = progress.imagesPerSecond() > 0
                         ? (progress.totalImages() - progress.images()) / progress.imagesPerSecond() : -1;
                 report.accept(new TrainingProgress(TrainingProgress.VERSION, run.experimentId(), run.runId(),
@@ -117,11 +108,6 @@ public class NetworkTrainer {
                 lease.renew(run);
             }
         };
-    }
-
-    private static RunProgress progressOf(Map<String, RunProgress> progress, RunRef run) {
-        RunProgress latest = progress.get(run.runId());
-        return latest == null ? new RunProgress(0, 0, 0, 0, Double.NaN, 0) : latest;
     }
 
     /** Announces stored snapshots 1..upTo again, so a resumed run's earlier snapshots are not lost downstream. */

@@ -50,8 +50,7 @@ public final class MemorizationMetric {
         long[] sampleNorms = new long[rows];
         for (int r = 0; r < rows; r++) {
             sampleNorms[r] = dot(sampleRows[r], sampleRows[r], dimension);
-            nearest[from + r] = Long.MAX_VALUE;
-            second[from + r] = Long.MAX_VALUE;
+            TopTwo.reset(nearest, second, index, from + r);
         }
         for (int start = 0; start < training.size(); start += TRAINING_BLOCK) {
             int count = Math.min(TRAINING_BLOCK, training.size() - start);
@@ -61,13 +60,7 @@ public final class MemorizationMetric {
                 for (int t = 0; t < count; t++) {
                     long distance = sampleNorms[r] + trainingNorms[start + t]
                             - 2L * dot(sampleRows[r], trainingRows[t], dimension);
-                    if (distance < nearest[s]) {
-                        second[s] = nearest[s];
-                        nearest[s] = distance;
-                        index[s] = start + t;
-                    } else if (distance < second[s]) {
-                        second[s] = distance;
-                    }
+                    TopTwo.offer(nearest, second, index, s, distance, start + t);
                 }
             }
         }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.metric.MemorizationMetric;
 import dev.emm.core.metric.NeighbourDistances;
+import dev.emm.core.metric.TopTwo;
 import dev.emm.djl.DjlRuntime;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -315,16 +316,7 @@ public final class FastNearestNeighbours {
                 int row = t * count;
                 for (int s = from; s < to; s++) {
                     int g = s0 + s;
-                    long distance = sampleNorms[g] + tn - 2L * dots[row + s];
-                    if (distance < second[g]) {
-                        if (distance < nearest[g]) {
-                            second[g] = nearest[g];
-                            nearest[g] = distance;
-                            index[g] = t0 + t;
-                        } else {
-                            second[g] = distance;
-                        }
-                    }
+                    TopTwo.offer(nearest, second, index, g, sampleNorms[g] + tn - 2L * dots[row + s], t0 + t);
                 }
             }
         }
@@ -445,24 +437,12 @@ public final class FastNearestNeighbours {
         private boolean certify(int s0, int s) {
             int g = s0 + s;
             int base = s * k;
-            long d1 = Long.MAX_VALUE;
-            long d2 = Long.MAX_VALUE;
-            int best = -1;
             int[] order = Arrays.copyOfRange(candidates, base, base + filled[s]);
             Arrays.sort(order);
+            TopTwo.reset(nearest, second, index, g);
             for (int t : order) {
-                long distance = exactDistance(g, t);
-                if (distance < d1) {
-                    d2 = d1;
-                    d1 = distance;
-                    best = t;
-                } else if (distance < d2) {
-                    d2 = distance;
-                }
+                TopTwo.offer(nearest, second, index, g, exactDistance(g, t), t);
             }
-            nearest[g] = d1;
-            second[g] = d2;
-            index[g] = best;
             if (filled[s] >= training.size()) {
                 return true;
             }
@@ -471,7 +451,7 @@ public final class FastNearestNeighbours {
             // arithmetic of scores and of this bound (all terms are below 2^31).
             double error = gamma * Math.sqrt((double) sampleNorms[g]) * maxTrainingNorm * (1 + 1e-9) + 4;
             double lowerBound = sampleNorms[g] + 2 * (worst[s] - error);
-            return lowerBound > d2;
+            return lowerBound > second[g];
         }
 
         private long exactDistance(int sample, int trainingIndex) {
@@ -489,22 +469,10 @@ public final class FastNearestNeighbours {
         }
 
         private void exactScan(int sample) {
-            long d1 = Long.MAX_VALUE;
-            long d2 = Long.MAX_VALUE;
-            int best = -1;
+            TopTwo.reset(nearest, second, index, sample);
             for (int t = 0; t < training.size(); t++) {
-                long distance = exactDistance(sample, t);
-                if (distance < d1) {
-                    d2 = d1;
-                    d1 = distance;
-                    best = t;
-                } else if (distance < d2) {
-                    d2 = distance;
-                }
+                TopTwo.offer(nearest, second, index, sample, exactDistance(sample, t), t);
             }
-            nearest[sample] = d1;
-            second[sample] = d2;
-            index[sample] = best;
         }
     }
 }
