@@ -14,15 +14,18 @@ import org.junit.jupiter.api.Test;
 /** A batch capped at |D| shows each image once per step; an uncapped one repeats images, as EDM does. */
 class BatchSizeCapTest {
 
-    private static TrainingSpec spec(boolean cap) {
-        return new TrainingSpec("edm", 1e-3, 0L, 8, null, null, null, 0.0, null, 0.0, 3L, "steps", 3L, null, null, cap);
+    /** Three steps at batch 8 on five digits. */
+    private static TrainingRun threeSteps(boolean cap) {
+        TrainingSpec spec = new TrainingSpec("edm", 1e-3, 0L, 8, null, null, null, 0.0, null, 0.0, 3L, "steps", 3L, null,
+                null, cap);
+        ImageSet images = Mnist.first(5, 8);
+        return new TrainingRun(TrainingRunResumeTest.tinyModel(), spec, images, null, 0, null,
+                new TrainingRun.Options(Device.cpu(), 0));
     }
 
     @Test
     void aCappedBatchIsTheWholeSetInFreshOrderEveryStep() {
-        ImageSet images = Mnist.first(5, 8);
-        try (TrainingRun run = new TrainingRun(TrainingRunResumeTest.tinyModel(), spec(true), images, null, 0, null,
-                new TrainingRun.Options(Device.cpu(), 0))) {
+        try (TrainingRun run = threeSteps(true)) {
             assertEquals(3, run.totalSteps());
             assertEquals(15, run.totalImages());
             long[][] batches = new long[3][];
@@ -43,9 +46,7 @@ class BatchSizeCapTest {
 
     @Test
     void anUncappedBatchLargerThanTheSetRepeatsImages() {
-        ImageSet images = Mnist.first(5, 8);
-        try (TrainingRun run = new TrainingRun(TrainingRunResumeTest.tinyModel(), spec(false), images, null, 0, null,
-                new TrainingRun.Options(Device.cpu(), 0))) {
+        try (TrainingRun run = threeSteps(false)) {
             assertEquals(3, run.totalSteps());
             assertEquals(24, run.totalImages());
             assertEquals(5, Arrays.stream(run.batchIndices(0, 8)).distinct().count());
