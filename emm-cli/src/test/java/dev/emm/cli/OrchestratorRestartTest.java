@@ -4,12 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.core.events.Topics;
+import dev.emm.core.json.Json;
+import dev.emm.core.storage.StorageLayout;
+import dev.emm.store.ObjectStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Killing the orchestrator mid-experiment loses nothing: the experiment ends with the same result. */
+/**
+ * Killing the orchestrator loses nothing: mid-experiment, the experiment ends with the same result;
+ * between persisting a finished state and the broker's acknowledgement of its completed event, the
+ * restarted orchestrator announces the completion again.
+ */
 @Tag("slow")
 class OrchestratorRestartTest {
 
@@ -36,5 +47,40 @@ class OrchestratorRestartTest {
         assertEquals(uninterrupted.path("bracket"), resumed.path("bracket"));
         assertEquals(uninterrupted.path("points"), resumed.path("points"));
         assertEquals(5, resumed.path("points").size());
+    }
+
+    @Test
+    void aCompletionPersistedButNotAcknowledgedIsAnnouncedAfterARestart() throws Exception {
+        LocalPipeline pipeline = SharedPipeline.get();
+        JsonNode result = Experiments.runToEnd(pipeline, Experiments.optimumSpec("announce", 10, 20, 20),
+                Duration.ofMinutes(5));
+        String id = result.path("experimentId").asText();
+        String bootstrap = pipeline.stack().bootstrapServers();
+        assertEquals(1, completedEvents(bootstrap, id, 1).size());
+
+        try (ObjectStore store = new ObjectStore(pipeline.stack().storeConfig())) {
+            String key = StorageLayout.experimentState(id);
+            String persisted = new String(store.get(key), StandardCharsets.UTF_8);
+            assertTrue(persisted.contains("\"completionAnnounced\":true"), persisted);
+            pipeline.service("orchestrator").kill();
+            // the state as a crash right after persisting, before the broker's acknowledgement, leaves it
+            store.put(key, persisted.replace("\"completionAnnounced\":true", "\"completionAnnounced\":false")
+                    .getBytes(StandardCharsets.UTF_8));
+            pipeline.restart("orchestrator");
+
+            List<ConsumerRecord<String, String>> completed = completedEvents(bootstrap, id, 2);
+            assertEquals(2, completed.size(), "the completion is announced again after the restart");
+            assertEquals(Json.mapper().readTree(completed.get(0).value()), Json.mapper().readTree(completed.get(1).value()));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (!new String(store.get(key), StandardCharsets.UTF_8).contains("\"completionAnnounced\":true")) {
+                assertTrue(Instant.now().isBefore(deadline), "the announcement is recorded");
+                Experiments.sleep(100);
+            }
+        }
+    }
+
+    private static List<ConsumerRecord<String, String>> completedEvents(String bootstrap, String id, int atLeast) {
+        return KafkaTestClients.awaitRecords(bootstrap, Topics.EXPERIMENTS_COMPLETED, record -> id.equals(record.key()),
+                atLeast, Duration.ofSeconds(60));
     }
 }

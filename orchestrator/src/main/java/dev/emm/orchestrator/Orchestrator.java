@@ -60,11 +60,14 @@ public class Orchestrator {
                 self -> self.repository.all().stream().filter(state -> !state.finished()).count());
         for (ExperimentState state : repository.loadAll()) {
             List<Object> events = ExperimentStateMachine.resume(state);
-            if (!events.isEmpty()) {
+            if (state.awaitsAnnouncement()) {
+                LOG.infof("experiment %s finished before the restart; announcing its completion again",
+                        state.experimentId());
+            } else if (!events.isEmpty()) {
                 LOG.infof("resuming experiment %s: %d run(s) of the current round requested again",
                         state.experimentId(), events.size());
-                publish(events);
             }
+            publishAndRecord(state, events);
         }
     }
 
@@ -106,8 +109,18 @@ public class Orchestrator {
 
     private ExperimentState apply(Transition transition) {
         repository.save(transition.state());
-        publish(transition.events());
-        return transition.state();
+        return publishAndRecord(transition.state(), transition.events());
+    }
+
+    /** Publishes, then records an acknowledged completion so that a restart does not announce it again. */
+    private ExperimentState publishAndRecord(ExperimentState state, List<Object> events) {
+        publish(events);
+        if (events.stream().anyMatch(ExperimentCompleted.class::isInstance)) {
+            ExperimentState announced = ExperimentStateMachine.completionAnnounced(state);
+            repository.save(announced);
+            return announced;
+        }
+        return state;
     }
 
     private void publish(List<Object> events) {

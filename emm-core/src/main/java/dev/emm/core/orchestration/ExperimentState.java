@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * The whole state of one experiment, persisted after every transition so that an orchestrator
  * restart loses nothing. {@code probing} holds the sizes of the current search round; {@code runs}
- * every run ever started, keyed by size.
+ * every run ever started, keyed by size. {@code completionAnnounced} is false from the moment the
+ * experiment finishes until the broker has acknowledged its completed event, so a restart in
+ * between announces it again; null (states written before the field existed) counts as announced.
  */
 public record ExperimentState(
         int schemaVersion,
@@ -19,7 +21,8 @@ public record ExperimentState(
         String status,
         List<Integer> probing,
         Map<Integer, RunRecord> runs,
-        EmmResult result) {
+        EmmResult result,
+        Boolean completionAnnounced) {
 
     public static final int VERSION = 1;
     public static final String RUNNING = "running";
@@ -31,6 +34,10 @@ public record ExperimentState(
 
     public boolean finished() {
         return result != null;
+    }
+
+    public boolean awaitsAnnouncement() {
+        return finished() && Boolean.FALSE.equals(completionAnnounced);
     }
 
     /** Measured sizes, ascending, from complete runs only. */

@@ -28,7 +28,7 @@ public final class ExperimentStateMachine {
 
     public static Transition start(String experimentId, ExperimentSpec spec) {
         ExperimentState empty = new ExperimentState(ExperimentState.VERSION, experimentId, spec,
-                ExperimentState.RUNNING, List.of(), Map.of(), null);
+                ExperimentState.RUNNING, List.of(), Map.of(), null, null);
         return advance(empty);
     }
 
@@ -57,10 +57,13 @@ public final class ExperimentStateMachine {
         return finish(state, result);
     }
 
-    /** After a restart: ask again for every run of the current round that has no complete result. */
+    /**
+     * After a restart: announce a finished experiment whose completion the broker never
+     * acknowledged, or ask again for every run of the current round that has no complete result.
+     */
     public static List<Object> resume(ExperimentState state) {
         if (state.finished()) {
-            return List.of();
+            return state.awaitsAnnouncement() ? List.of(ExperimentCompleted.of(state.result())) : List.of();
         }
         return state.probing().stream()
                 .map(size -> state.runs().get(size))
@@ -68,6 +71,12 @@ public final class ExperimentStateMachine {
                 .map(run -> (Object) TrainRequested.of(new RunRef(state.experimentId(), run.runId(), run.size(),
                         state.spec())))
                 .toList();
+    }
+
+    /** The state once the broker has acknowledged the experiment's completed event. */
+    public static ExperimentState completionAnnounced(ExperimentState state) {
+        return new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(), state.status(),
+                state.probing(), state.runs(), state.result(), Boolean.TRUE);
     }
 
     private static Transition advance(ExperimentState state) {
@@ -86,20 +95,20 @@ public final class ExperimentStateMachine {
             events.add(TrainRequested.of(ref));
         }
         ExperimentState next = new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(),
-                ExperimentState.RUNNING, sizes, runs, null);
+                ExperimentState.RUNNING, sizes, runs, null, null);
         events.add(progress(next));
         return new Transition(next, events);
     }
 
     private static Transition finish(ExperimentState state, EmmResult result) {
         ExperimentState done = new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(),
-                result.status(), List.of(), state.runs(), result);
+                result.status(), List.of(), state.runs(), result, Boolean.FALSE);
         return new Transition(done, List.of(progress(done), ExperimentCompleted.of(result)));
     }
 
     private static ExperimentState withRuns(ExperimentState state, Map<Integer, RunRecord> runs) {
         return new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(), state.status(),
-                state.probing(), runs, state.result());
+                state.probing(), runs, state.result(), state.completionAnnounced());
     }
 
     private static ExperimentProgress progress(ExperimentState state) {

@@ -113,6 +113,25 @@ class ExperimentStateMachineTest {
         ExperimentCompleted completed = (ExperimentCompleted) failed.events().get(1);
         assertEquals("failed", completed.result().status());
         assertTrue(completed.result().message().contains("no dataset"));
-        assertEquals(List.of(), ExperimentStateMachine.resume(failed.state()));
+    }
+
+    @Test
+    void aCompletionNotYetAcknowledgedIsAnnouncedAgainAfterARestartAndOnlyThen() {
+        Transition started = ExperimentStateMachine.start("exp5", optimumSpec(10, 80));
+        var run = ((TrainRequested) started.events().get(0)).run();
+        ExperimentState finished = ExperimentStateMachine.onRunFailed(started.state(),
+                RunFailed.of(run, "train", "no dataset")).state();
+        ExperimentState restored = Json.read(Json.toBytes(finished), ExperimentState.class);
+        List<Object> resumed = ExperimentStateMachine.resume(restored);
+        assertEquals(1, resumed.size(), "persisted as finished, crashed before the broker acknowledged");
+        assertEquals(finished.result(), ((ExperimentCompleted) resumed.get(0)).result());
+
+        ExperimentState announced = ExperimentStateMachine.completionAnnounced(restored);
+        assertEquals(List.of(), ExperimentStateMachine.resume(Json.read(Json.toBytes(announced), ExperimentState.class)));
+
+        String legacy = new String(Json.toBytes(finished)).replace(",\"completionAnnounced\":false", "");
+        assertTrue(!legacy.contains("completionAnnounced"), legacy);
+        assertEquals(List.of(), ExperimentStateMachine.resume(Json.read(legacy.getBytes(), ExperimentState.class)),
+                "a state written before the field existed was announced by the old code");
     }
 }
