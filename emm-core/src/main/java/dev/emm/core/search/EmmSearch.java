@@ -18,9 +18,11 @@ import java.util.TreeSet;
  * places them at L * g^(j/p), never beyond gL) until a size stops memorizing, then bisects the
  * bracket in log space on integer sizes. It therefore never probes above g times the smallest
  * non-memorizing size. A larger g pays off when a run's cost does not grow with |D| (a duration in
- * steps): fewer rounds reach the transition, and the largest probe lands further past it. Noisy, non-monotone ratios are
- * handled by always bracketing between the smallest non-memorizing size and the largest memorizing
- * size below it; each round probes strictly inside that bracket, so the search terminates.
+ * steps): fewer rounds reach the transition, and the largest probe lands further past it.
+ *
+ * <p>Noisy, non-monotone ratios are handled by always bracketing between the smallest
+ * non-memorizing size and the largest memorizing size below it; each round probes strictly inside
+ * that bracket, so the search terminates.
  */
 public final class EmmSearch {
 

@@ -21,6 +21,7 @@ public record ModelSpec(
     public static final String OPTIMUM = "optimum";
     public static final String DDPMPP = "ddpmpp";
     public static final String NCSNPP = "ncsnpp";
+
     ModelSpec withDefaults() {
         String resolvedKind = kind == null ? DDPMPP : kind;
         List<Integer> resolvedMult = channelMult == null ? List.of(2, 2, 2) : List.copyOf(channelMult);
