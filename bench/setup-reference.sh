@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure the reference side of `./emm bench` can run: Debian's python3-torch (PyTorch 1.13, CPU)
-# and OpenBLAS. Without libopenblas0-pthread, python3-torch falls back to the netlib reference BLAS,
+# Makes sure the PyTorch reference can run (the reference side of `./emm bench`, and the check that
+# exported weights load into EDM's network, EdmReferenceExportTest): Debian's python3-torch (PyTorch
+# 1.13, CPU), python3-numpy and OpenBLAS. Without libopenblas0-pthread, python3-torch falls back to the netlib reference BLAS,
 # about 80x slower at matrix products, which is no fair baseline. Installs with apt-get only when
 # something is missing; prints nothing when all is in place.
 set -euo pipefail
@@ -8,6 +9,7 @@ python="${1:-/usr/bin/python3}"
 
 missing=()
 "$python" -c 'import torch' >/dev/null 2>&1 || missing+=(python3-torch)
+"$python" -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
 dpkg-query -W -f='${Status}' libopenblas0-pthread 2>/dev/null | grep -q 'install ok installed' \
   || missing+=(libopenblas0-pthread)
 
@@ -21,7 +23,7 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-  "$python" -c 'import torch' || { echo "bench: $python still cannot import torch" >&2; exit 1; }
+  "$python" -c 'import torch, numpy' || { echo "bench: $python still cannot import torch and numpy" >&2; exit 1; }
 fi
 
 # Which BLAS the reference will use (the alternatives link of libblas.so.3).

@@ -1,12 +1,18 @@
-"""The reference side of the benchmarks: EDM's SongUNet (DDPM++ / NCSN++), its preconditionings and
-losses, in plain PyTorch eager, written the way EDM's PyTorch code computes each step (group_norm,
-conv_transpose2d / strided conv2d for the FIR resampling, einsum attention, x @ W^T linears).
+"""The reference side of the benchmarks and of the export check: EDM's SongUNet (DDPM++ / NCSN++),
+its preconditionings and losses, in plain PyTorch eager, written the way EDM's PyTorch code computes
+each step (group_norm, conv_transpose2d / strided conv2d for the FIR resampling, einsum attention,
+x @ W^T linears).
 
 This is an independent implementation of the published architecture (Karras et al. 2022, "Elucidating
-the Design Space of Diffusion-Based Generative Models"; Song et al. 2021), structured like EMM's Java
-port in emm-djl (dev.emm.djl.nn); no EDM code is copied. Skip connections can be switched off as in
-DiffMemorize (a disabled skip feeds zeros of the same shape). The layer list, widths and parameter
-count equal the Java network for the same arguments; the bench checks the counts on every run.
+the Design Space of Diffusion-Based Generative Models"; Song et al. 2021); no EDM code is copied. Its
+modules, arguments and state_dict keys are EDM's (training/networks.py: SongUNet's keyword arguments,
+`map_noise.freqs`, `enc.32x32_conv.weight`, `dec.16x16_block2.qkv.weight`, each resampling
+convolution's `resample_filter` buffer), so weights exported from EMM (`./emm export`, safetensors)
+load into it, and into EDM's own VPPrecond / VEPrecond / EDMPrecond, with strict=True. Skip
+connections can be switched off as in DiffMemorize (`skip_connections`, one 0/1 flag per encoder
+output; a disabled skip feeds zeros of the same shape). Encoder types 'standard' and 'residual',
+decoder type 'standard' (what DDPM++ and NCSN++ use). The layer list, widths and parameter count
+equal the Java network for the same arguments; the bench checks the counts on every run.
 
 Runs on Debian's python3-torch (1.13, CPU).
 """
@@ -157,18 +163,49 @@ class UNetBlock(torch.nn.Module):
         return x
 
 
-class SongUNet(torch.nn.Module):
-    def __init__(self, resolution, in_channels, out_channels, label_dim=0, model_channels=128,
-                 channel_mult=(2, 2, 2), channel_mult_emb=4, num_blocks=2, attn_resolutions=(16,),
-                 dropout=0.13, embedding='positional', channel_mult_noise=1, residual_encoder=False,
-                 resample_filter=(1, 1), skip_connections=None):
+class PositionalEmbedding(torch.nn.Module):
+    """DDPM++'s noise embedding, [cos(c f), sin(c f)] with f_i = (1/10000)^(i / (n/2 - 1)) (endpoint on)."""
+
+    def __init__(self, num_channels, max_positions=10000):
         super().__init__()
+        self.num_channels = num_channels
+        self.max_positions = max_positions
+
+    def forward(self, x):
+        freqs = torch.arange(self.num_channels // 2, dtype=torch.float32) / (self.num_channels // 2 - 1)
+        freqs = (1 / self.max_positions) ** freqs
+        x = torch.outer(x, freqs.to(x.dtype))
+        return torch.cat([x.cos(), x.sin()], dim=1)
+
+
+class FourierEmbedding(torch.nn.Module):
+    """NCSN++'s noise embedding, [cos(c 2 pi f), sin(c 2 pi f)], f ~ N(0, 16^2) a stored buffer `freqs`."""
+
+    def __init__(self, num_channels, scale=16):
+        super().__init__()
+        self.register_buffer('freqs', torch.randn(num_channels // 2) * scale)
+
+    def forward(self, x):
+        x = torch.outer(x, (2 * math.pi * self.freqs).to(x.dtype))
+        return torch.cat([x.cos(), x.sin()], dim=1)
+
+
+class SongUNet(torch.nn.Module):
+    """EDM's SongUNet with EDM's keyword arguments (and DiffMemorize's skip_connections)."""
+
+    def __init__(self, img_resolution, in_channels, out_channels, label_dim=0, augment_dim=0, model_channels=128,
+                 channel_mult=(1, 2, 2, 2), channel_mult_emb=4, num_blocks=4, attn_resolutions=(16,), dropout=0.10,
+                 label_dropout=0, embedding_type='positional', channel_mult_noise=1, encoder_type='standard',
+                 decoder_type='standard', resample_filter=(1, 1), skip_connections=None):
+        assert embedding_type in ('fourier', 'positional'), embedding_type
+        assert encoder_type in ('standard', 'residual'), 'encoder_type %r is not implemented here' % encoder_type
+        assert decoder_type == 'standard', 'decoder_type %r is not implemented here' % decoder_type
+        assert augment_dim == 0 and label_dropout == 0, 'augmentation labels and label dropout are not used by EMM'
+        super().__init__()
+        resolution = img_resolution
         emb = model_channels * channel_mult_emb
         noise = model_channels * channel_mult_noise
-        self.embedding = embedding
-        self.noise_channels = noise
-        if embedding == 'fourier':
-            self.register_buffer('freqs', torch.randn(noise // 2) * 16)
+        self.map_noise = PositionalEmbedding(noise) if embedding_type == 'positional' else FourierEmbedding(noise)
         self.map_label = Linear(label_dim, noise) if label_dim else None
         self.map_layer0 = Linear(noise, emb)
         self.map_layer1 = Linear(emb, emb)
@@ -183,7 +220,7 @@ class SongUNet(torch.nn.Module):
                 self.enc[f'{res}x{res}_conv'] = Conv2d(cin, cout, 3)
             else:
                 self.enc[f'{res}x{res}_down'] = UNetBlock(cout, cout, down=True, **kw)
-                if residual_encoder:
+                if encoder_type == 'residual':
                     self.enc[f'{res}x{res}_aux_residual'] = Conv2d(caux, cout, 3, down=True,
                                                                    resample_filter=resample_filter,
                                                                    fused_resample=True)
@@ -193,9 +230,9 @@ class SongUNet(torch.nn.Module):
                 self.enc[f'{res}x{res}_block{idx}'] = UNetBlock(cin, cout, attention=res in attn_resolutions, **kw)
         skips = [b.out_channels for name, b in self.enc.items() if 'aux' not in name]
         count = len(skips)
-        self.skip_enabled = list(skip_connections) if skip_connections is not None else [True] * count
-        assert len(self.skip_enabled) == count
-        self.skip_channels = list(skips)
+        flags = list(skip_connections) if skip_connections else [1] * count
+        assert len(flags) == count, 'skip_connections has %d flags, the network has %d skips' % (len(flags), count)
+        self.skip_enabled = [bool(f) for f in flags]
 
         self.dec = torch.nn.ModuleDict()
         for level, mult in reversed(list(enumerate(channel_mult))):
@@ -213,21 +250,12 @@ class SongUNet(torch.nn.Module):
                 self.dec[f'{res}x{res}_aux_norm'] = GroupNorm(cout, 1e-6)
                 self.dec[f'{res}x{res}_aux_conv'] = Conv2d(cout, out_channels, 3, scale=1e-5)
 
-    def map_noise(self, c):
-        half = self.noise_channels // 2
-        if self.embedding == 'positional':
-            freqs = torch.arange(half, dtype=torch.float32) / (half - 1)
-            freqs = (1 / 10000) ** freqs
-        else:
-            freqs = 2 * math.pi * self.freqs
-        x = torch.outer(c, freqs)
-        return torch.cat([x.sin(), x.cos()], dim=1)  # the order SongUNet uses after its sin/cos swap
-
     def forward(self, x, noise_labels, class_labels=None):
+        """class_labels: one-hot rows [N, label_dim] (EDM's convention), or None."""
         emb = self.map_noise(noise_labels)
+        emb = emb.reshape(emb.shape[0], 2, -1).flip(1).reshape(*emb.shape)  # SongUNet's sin/cos swap
         if self.map_label is not None:
-            onehot = F.one_hot(class_labels, self.map_label.in_features).to(x.dtype) \
-                if class_labels is not None else torch.zeros(x.shape[0], self.map_label.in_features)
+            onehot = class_labels if class_labels is not None else torch.zeros(1, self.map_label.in_features)
             emb = emb + self.map_label(onehot * math.sqrt(self.map_label.in_features))
         emb = silu(self.map_layer0(emb))
         emb = silu(self.map_layer1(emb))
@@ -267,9 +295,27 @@ def network(model, channels, resolution, label_dim=0):
         # as Networks.skipFlags: 9 flags map onto another architecture only when all are on
         assert all(flags), 'switching skips off needs one flag per skip connection'
         flags = None
-    return SongUNet(resolution, channels, channels, label_dim, model['modelChannels'], model['channelMult'], 4,
-                    model['numBlocks'], model['attnResolutions'], model['dropout'], model['embeddingType'],
-                    2 if ncsn else 1, ncsn, (1, 3, 3, 1) if ncsn else (1, 1), flags)
+    return SongUNet(resolution, channels, channels, label_dim, model_channels=model['modelChannels'],
+                    channel_mult=model['channelMult'], channel_mult_emb=4, num_blocks=blocks,
+                    attn_resolutions=model['attnResolutions'], dropout=model['dropout'],
+                    embedding_type=model['embeddingType'], channel_mult_noise=2 if ncsn else 1,
+                    encoder_type='residual' if ncsn else 'standard',
+                    resample_filter=(1, 3, 3, 1) if ncsn else (1, 1),
+                    skip_connections=[int(f) for f in flags] if flags is not None else None)
+
+
+PRECOND_KINDS = {'training.networks.VPPrecond': 'vp', 'training.networks.VEPrecond': 've',
+                 'training.networks.EDMPrecond': 'edm'}
+
+
+def edm_precond(class_name, init_kwargs):
+    """The preconditioned network EDM's construct_class_by_name(class_name, **init_kwargs) would build."""
+    kw = dict(init_kwargs)
+    resolution, channels, label_dim = kw.pop('img_resolution'), kw.pop('img_channels'), kw.pop('label_dim', 0)
+    assert not kw.pop('use_fp16', False), 'float32 only'
+    assert kw.pop('model_type', 'SongUNet') == 'SongUNet'
+    net = SongUNet(resolution, channels, channels, label_dim, **kw)
+    return Precond(net, PRECOND_KINDS[class_name])
 
 
 def parameter_count(net):
@@ -291,7 +337,9 @@ def vp_sigma_inv(sigma):
 
 
 class Precond(torch.nn.Module):
-    """D(x; sigma) = c_skip x + c_out F(c_in x; c_noise)."""
+    """D(x; sigma) = c_skip x + c_out F(c_in x; c_noise), as EDM's VPPrecond / VEPrecond / EDMPrecond; the
+    network is the attribute `model`, so the state_dict keys are EDM's ('model.enc.32x32_conv.weight').
+    Class labels: int64 [N] or one-hot [N, label_dim]."""
 
     def __init__(self, net, kind):
         super().__init__()
@@ -313,6 +361,10 @@ class Precond(torch.nn.Module):
             c_out = sigma * SIGMA_DATA / (sigma ** 2 + SIGMA_DATA ** 2).sqrt()
             c_in = 1 / (SIGMA_DATA ** 2 + sigma ** 2).sqrt()
             c_noise = sigma.log() / 4
+        if class_labels is not None and not class_labels.is_floating_point():
+            class_labels = F.one_hot(class_labels, self.model.map_label.in_features)
+        if class_labels is not None:
+            class_labels = class_labels.to(torch.float32)
         f = self.model(c_in * x, c_noise.flatten(), class_labels)
         return c_skip * x + c_out * f.to(torch.float32)
 

@@ -124,6 +124,17 @@ final class BinaryFormat {
             return direct;
         }
 
+        /** The next tensor's little-endian float32 bytes as stored. */
+        byte[] rawTensor(long elements) {
+            int n = Math.toIntExact(elements * 4);
+            if (buffer.remaining() < n) {
+                throw new IllegalArgumentException("tensor data is truncated");
+            }
+            byte[] raw = new byte[n];
+            buffer.get(raw);
+            return raw;
+        }
+
         void expectEnd() {
             if (buffer.hasRemaining()) {
                 throw new IllegalArgumentException(buffer.remaining() + " unexpected trailing bytes");

@@ -60,6 +60,15 @@ public final class Conv2d extends EmmBlock {
         return outChannels;
     }
 
+    /** Whether the layer resamples (EDM then registers its filter as the buffer {@code resample_filter}). */
+    public boolean resamples() {
+        return up || down;
+    }
+
+    public int[] resampleFilter() {
+        return resampleFilter.clone();
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(apply(ps, inputs.head(), training));

@@ -49,9 +49,10 @@ public final class NoiseEmbedding extends EmmBlock {
         if (kind == Kind.POSITIONAL) {
             phase = column.mul(positionalFrequencies(noiseLabels));
         } else {
-            NDArray scaled = Ops.scale(column, 2 * Math.PI);
-            phase = scaled.mul(value(ps, fourierFrequencies, noiseLabels, training));
-            scaled.close();
+            // EDM's order, c * (2 pi f), so that the float32 phases round as EDM's do.
+            NDArray angular = Ops.scale(value(ps, fourierFrequencies, noiseLabels, training), 2 * Math.PI);
+            phase = column.mul(angular);
+            angular.close();
         }
         column.close();
         NDArray sin = phase.sin();
