@@ -14,7 +14,22 @@ def setup(config):
     except RuntimeError:
         pass
     torch.manual_seed(int(config.get('seed', 0)))
+    if device(config) != 'cpu':
+        # Factories without a device argument (parameters, the loss's draws, the sampler's schedule)
+        # then allocate on that device, as EMM's engine does for a run there (PyTorch 2.0 and later).
+        torch.set_default_device(device(config))
     return torch
+
+
+def device(config):
+    """Where the reference runs: 'cpu' (the default) or a torch device such as 'cuda'."""
+    return config.get('device', 'cpu')
+
+
+def synchronize(torch):
+    """Waits for queued GPU work, so that a clock read after it covers the work (no-op on the CPU)."""
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
 
 
 def config_from_args():
@@ -37,6 +52,7 @@ def emit(result):
     import torch
     result = dict(result)
     result.setdefault('side', 'reference')
+    result.setdefault('device', str(torch.tensor(0.0).device))
     result['peakRssMb'] = round(peak_rss_mb(), 1)
     result['engine'] = 'PyTorch %s eager, %d threads' % (torch.__version__, torch.get_num_threads())
     sys.stdout.write(json.dumps(result) + '\n')

@@ -7,7 +7,7 @@ batches of `batchSize` after one warm-up batch, prints samples per second.
 """
 import time
 
-from common import config_from_args, emit, setup
+from common import config_from_args, device, emit, setup, synchronize
 
 config = config_from_args()
 torch = setup(config)
@@ -26,9 +26,11 @@ sched = dict(num_steps=config.get('numSteps', 18), sigma_min=config.get('sigmaMi
 
 
 def sample(n, seed):
+    # Drawn on the CPU (the same latents on every device), then moved to the run's device.
     generator = torch.Generator().manual_seed(seed)
-    latents = torch.randn([n, channels, resolution, resolution], generator=generator)
-    labels = torch.randint(0, label_dim, (n,), generator=generator) if label_dim else None
+    latents = torch.randn([n, channels, resolution, resolution], generator=generator, device='cpu').to(device(config))
+    labels = torch.randint(0, label_dim, (n,), generator=generator, device='cpu').to(device(config)) \
+        if label_dim else None
     x = songunet.heun_sampler(net, latents, labels, **sched)
     return (x * 127.5 + 128).clip(0, 255).to(torch.uint8)
 
@@ -41,6 +43,7 @@ with torch.no_grad():
         n = min(batch, count - done)
         images = sample(n, done)
         done += n
+    synchronize(torch)
     seconds = time.perf_counter() - start
 emit({'bench': 'sample', 'value': count / seconds, 'unit': 'img/s', 'seconds': seconds, 'params': params, 'ops': config.get('referenceOps', 'fused'),
       'samples': count, 'batch': batch, 'checksum': int(images.to(torch.int64).sum())})

@@ -7,7 +7,7 @@ steps after `warmupSteps`, prints images per second.
 """
 import time
 
-from common import config_from_args, emit, setup
+from common import config_from_args, device, emit, setup
 
 config = config_from_args()
 torch = setup(config)
@@ -33,10 +33,12 @@ optimizer = torch.optim.Adam(net.parameters(), lr=training['learningRate'],
 
 # The training set: uint8 images scaled to [-1, 1] once, as TrainingRun uploads them.
 size = config['datasetSize']
+# Drawn on the CPU (same data on every device), then moved to the run's device.
 generator = torch.Generator().manual_seed(0)
-data = torch.randint(0, 256, (size, channels, resolution, resolution), generator=generator,
-                     dtype=torch.uint8).to(torch.float32) / 127.5 - 1
-labels = torch.randint(0, label_dim, (size,), generator=generator) if label_dim else None
+data = (torch.randint(0, 256, (size, channels, resolution, resolution), generator=generator,
+                      dtype=torch.uint8, device='cpu').to(torch.float32) / 127.5 - 1).to(device(config))
+labels = torch.randint(0, label_dim, (size,), generator=generator, device='cpu').to(device(config)) \
+    if label_dim else None
 chw = channels * resolution * resolution
 
 images_seen = 0
