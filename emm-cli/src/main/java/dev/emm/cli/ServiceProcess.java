@@ -68,6 +68,11 @@ final class ServiceProcess implements AutoCloseable {
         // One trainer on one machine: after a crash its restart should not wait out the cluster's
         // two-minute lease; progress renews the lease every 2 s, so 30 s still leaves a wide margin.
         env.putIfAbsent("EMM_TRAINER_LEASE_SECONDS", "30");
+        if ("trainer-service".equals(service)) {
+            // The paper's training loop switches TF32 off; DJL cannot reach libtorch's switches, but
+            // cuBLAS and cuDNN read this variable at start (emm-djl/README.md). No effect on a CPU.
+            env.putIfAbsent("NVIDIA_TF32_OVERRIDE", "0");
+        }
         try {
             Files.createDirectories(logDirectory);
             Process process = builder.start();

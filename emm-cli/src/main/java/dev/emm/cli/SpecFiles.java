@@ -37,11 +37,17 @@ final class SpecFiles {
     }
 
     private static String check(String json, String origin) {
+        validated(json, origin);
+        return json;
+    }
+
+    /** The spec in {@code json} (a spec, or a submission with a "spec" field) with every default filled in. */
+    static ExperimentSpec validated(String json, String origin) {
         try {
             JsonNode document = Json.mapper().readTree(json);
             JsonNode spec = document.has("spec") ? document.get("spec") : document;
-            SpecValidator.validated(Json.readStrict(spec.toString().getBytes(StandardCharsets.UTF_8), ExperimentSpec.class));
-            return json;
+            return SpecValidator.validated(Json.readStrict(spec.toString().getBytes(StandardCharsets.UTF_8),
+                    ExperimentSpec.class));
         } catch (IOException | RuntimeException e) {
             throw new CliException(origin + " is not a valid experiment spec: " + e.getMessage(), e);
         }

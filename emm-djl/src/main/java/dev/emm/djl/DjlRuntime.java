@@ -40,6 +40,7 @@ public final class DjlRuntime {
                             e.getEngineName(), e.getVersion(), e.getGpuCount(),
                             System.getProperty("ai.djl.pytorch.num_threads"),
                             System.getProperty("ai.djl.pytorch.num_interop_threads"));
+                    warnIfTf32Allowed(e);
                     engine = e;
                 }
             }
@@ -55,6 +56,18 @@ public final class DjlRuntime {
         Engine e = engine();
         boolean cuda = e.getGpuCount() > 0 && e.hasCapability(StandardCapabilities.CUDA);
         return cuda ? Device.gpu(0) : Device.cpu();
+    }
+
+    /**
+     * The paper trains without TF32. libtorch allows it in cuDNN convolutions by default and DJL has
+     * no call to switch it off, so a GPU process must start with NVIDIA_TF32_OVERRIDE=0 (read by cuBLAS
+     * and cuDNN themselves); the trainer's launchers set it.
+     */
+    private static void warnIfTf32Allowed(Engine e) {
+        if (e.getGpuCount() > 0 && !"0".equals(System.getenv("NVIDIA_TF32_OVERRIDE"))) {
+            LOG.log(Level.WARNING, "NVIDIA_TF32_OVERRIDE is not 0: cuDNN convolutions may use TF32, unlike the "
+                    + "paper's float32 training (set NVIDIA_TF32_OVERRIDE=0 in the environment)");
+        }
     }
 
     private static void configureThreads() {

@@ -16,6 +16,7 @@ import java.util.List;
  * dozen small ops per parameter. The update is torch's exactly:
  *
  * <pre>
+ * grad = nan_to_num(grad, nan=0, posinf=1e5, neginf=-1e5)   (the paper's loop, before every step)
  * g = grad + wd * w                         (when wd != 0: torch.optim.Adam's L2 decay)
  * m = lerp(m, g, 1 - b1);  v = b2 v + (1 - b2) g^2
  * w = w - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
@@ -28,6 +29,8 @@ import java.util.List;
  */
 final class ForeachOptimizer implements AutoCloseable {
 
+    /** The magnitude an infinite gradient component is replaced by. */
+    static final float GRADIENT_LIMIT = 1e5f;
     private static final System.Logger LOG = System.getLogger(ForeachOptimizer.class.getName());
 
     private static final String ADAM = ""
@@ -43,6 +46,8 @@ final class ForeachOptimizer implements AutoCloseable {
             + "    wd = hyper[4]\n"
             + "    bc1 = hyper[5]\n"
             + "    bc2sqrt = hyper[6]\n"
+            + "    for grad in grads:\n"
+            + "      torch.nan_to_num_(grad, 0., 100000., -100000.)\n"
             + "    g = grads\n"
             + "    if wd != 0.:\n"
             + "      g = torch._foreach_add(grads, params, alpha=wd)\n"

@@ -57,6 +57,16 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
         return header.labelDim();
     }
 
+    @Override
+    public double sigmaMin() {
+        return model.preconditioning().sigmaMin();
+    }
+
+    @Override
+    public double sigmaMax() {
+        return model.preconditioning().sigmaMax();
+    }
+
     public int dimension() {
         return channels * resolution * resolution;
     }

@@ -47,6 +47,35 @@ public enum Preconditioning {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * The lowest noise level a network with this preconditioning supports, EDM's {@code sigma_min}:
+     * VP sigma(eps_t) (about 0.001, computed in float32 as EDM does), VE 0.02, EDM 0.
+     */
+    public double sigmaMin() {
+        return switch (this) {
+            case VP -> vpSigmaFloat32(VP_EPSILON_T);
+            case VE -> VE_SIGMA_MIN;
+            case EDM -> 0;
+        };
+    }
+
+    /** The highest supported noise level, EDM's {@code sigma_max}: VP sigma(1) (about 152), VE 100, EDM inf. */
+    public double sigmaMax() {
+        return switch (this) {
+            case VP -> vpSigmaFloat32(1);
+            case VE -> VE_SIGMA_MAX;
+            case EDM -> Double.POSITIVE_INFINITY;
+        };
+    }
+
+    /** VPPrecond.sigma(t) on a float32 tensor: ((0.5 beta_d t^2 + beta_min t).exp() - 1).sqrt(). */
+    private static double vpSigmaFloat32(double t) {
+        float t32 = (float) t;
+        float exponent = (float) (0.5 * VP_BETA_D) * (t32 * t32) + (float) VP_BETA_MIN * t32;
+        float grown = (float) Math.exp(exponent) - 1f;
+        return (float) Math.sqrt(grown);
+    }
+
     // ---- scalar forms (reference and tests) ----
 
     public double cSkip(double sigma) {

@@ -16,6 +16,7 @@ import ai.djl.util.Pair;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.spec.ModelSpec;
 import dev.emm.core.spec.TrainingSpec;
+import dev.emm.core.training.TrainingSchedule;
 import dev.emm.djl.nn.SongUNet;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -31,17 +32,18 @@ import java.util.zip.CRC32;
  * <ul>
  * <li>Loss: EDM's VP/VE/EDM loss with its sigma distribution and weighting; the batch loss
  *     {@code sum / batch} is back-propagated.
+ * <li>Gradients: {@code nan_to_num(grad, nan=0, posinf=1e5, neginf=-1e5)} before every optimizer
+ *     step, as the paper's loop does.
  * <li>Optimiser: Adam with PyTorch's update rule (bias-corrected moments, eps added to the
- *     corrected root, L2 weight decay added to the gradient as {@code torch.optim.Adam} does),
- *     learning rate {@code lr * min(images / warmupImages, 1)} where {@code images} counts the images
- *     seen before the step (EDM's ramp-up; no ramp-up when warmupImages is 0).
- * <li>EMA: with {@code emaHalfLifeImages} h, EDM's rule beta = 0.5^(batch / max(min(h, 0.05 images), 1e-8))
- *     (ramp-up ratio 0.05); with {@code emaDecay} d, beta = d every step; neither, or 0: no EMA and
- *     snapshots hold the trained weights ({@link SnapshotHeader#weights()} says which).
- * <li>Data: the run's images in a fresh random order each epoch (a permutation from the seed and the
- *     epoch number), batches taken consecutively across epoch boundaries; no augmentation.
- * <li>Duration: epochs (x |D| images), images or steps (x batch images); the run takes
- *     {@code ceil(images / batch)} steps.
+ *     corrected root, L2 weight decay added to the gradient as {@code torch.optim.Adam} does), at
+ *     the learning rate {@link TrainingSchedule#learningRate(long)} of the images seen before the step.
+ * <li>EMA: {@code ema = lerp(w, ema, beta)} after each step with beta = {@link TrainingSchedule#emaBeta(long)}
+ *     (the paper's four modes, EDM's ramp); when the schedule keeps no EMA, snapshots hold the
+ *     trained weights ({@link SnapshotHeader#weights()} says which).
+ * <li>Data: the run's images in a random order (a permutation from the seed and the epoch number, or
+ *     the first epoch's permutation every epoch with {@code dataOrder} fixed), batches taken
+ *     consecutively across epoch boundaries; no augmentation.
+ * <li>Duration: {@link TrainingSchedule#totalImages()}; the run takes {@code ceil(images / batch)} steps.
  * </ul>
  *
  * <p>Randomness: initial weights from the seed (Java stream, device independent); every step reseeds
@@ -57,7 +59,6 @@ public final class TrainingRun implements AutoCloseable {
     public static final String CHECKPOINT_FORMAT = "emm-djl-checkpoint";
     public static final int CHECKPOINT_VERSION = 1;
     static final String CHECKPOINT_MAGIC = "EMMCKP";
-    private static final double EMA_RAMPUP_RATIO = 0.05;
     private static final System.Logger LOG = System.getLogger(TrainingRun.class.getName());
 
     /**
@@ -72,6 +73,7 @@ public final class TrainingRun implements AutoCloseable {
 
     private final ModelSpec model;
     private final TrainingSpec training;
+    private final TrainingSchedule schedule;
     private final Preconditioning preconditioning;
     private final Options options;
     private final Device device;
@@ -155,14 +157,10 @@ public final class TrainingRun implements AutoCloseable {
         this.resolution = images.height();
         this.datasetSize = images.size();
         this.datasetCrc = crc(images, this.labels);
-        this.batchSize = this.training.effectiveBatchSize(datasetSize);
-        this.totalImages = switch (this.training.durationUnit()) {
-            case "epochs" -> Math.multiplyExact(this.training.duration(), (long) datasetSize);
-            case "images" -> this.training.duration();
-            case "steps" -> Math.multiplyExact(this.training.duration(), (long) batchSize);
-            default -> throw new IllegalArgumentException("unknown duration unit " + this.training.durationUnit());
-        };
-        this.totalSteps = (totalImages + batchSize - 1) / batchSize;
+        this.schedule = TrainingSchedule.of(this.training, datasetSize);
+        this.batchSize = schedule.batchSize();
+        this.totalImages = schedule.totalImages();
+        this.totalSteps = schedule.totalSteps();
 
         DjlRuntime.engine();
         this.device = this.options.device() != null ? this.options.device() : DjlRuntime.defaultDevice();
@@ -182,7 +180,7 @@ public final class TrainingRun implements AutoCloseable {
                     adamVariance.add(manager.zeros(p.getValue().getShape(), DataType.FLOAT32));
                 }
             }
-            this.ema = emaActive() ? new ArrayList<>() : null;
+            this.ema = schedule.emaActive() ? new ArrayList<>() : null;
             if (ema != null) {
                 for (Parameter p : trainables) {
                     try (NDArray detached = p.getArray().stopGradient()) {
@@ -227,6 +225,11 @@ public final class TrainingRun implements AutoCloseable {
         return images;
     }
 
+    /** The learning-rate, EMA, duration and data-order schedule this run follows. */
+    public TrainingSchedule schedule() {
+        return schedule;
+    }
+
     public long trainableParameterCount() {
         return net.trainableParameterCount();
     }
@@ -268,6 +271,8 @@ public final class TrainingRun implements AutoCloseable {
         long reportTime = System.nanoTime();
         long reportImages = images;
         long reportSteps = 0;
+        double learningRate = 0;
+        double emaBeta = 0;
         int chw = imageChannels * resolution * resolution;
         while (step < totalSteps && !cancelled) {
             try (NDManager stepManager = manager.newSubManager()) {
@@ -291,8 +296,10 @@ public final class TrainingRun implements AutoCloseable {
                     loss = diffusion.loss(ps, stepManager, y, batchLabels, true);
                     collector.backward(loss);
                 }
-                optimizerStep();
-                emaStep();
+                learningRate = schedule.learningRate(images);
+                optimizerStep(learningRate);
+                emaBeta = schedule.emaBeta(images);
+                emaStep(emaBeta);
                 NDArray perPixel = loss.div(chw);
                 lossAccumulator.addi(perPixel);
                 perPixel.close();
@@ -307,7 +314,7 @@ public final class TrainingRun implements AutoCloseable {
                 lossAccumulator.set(new float[] {0f});
                 double seconds = Math.max(1e-9, (now - reportTime) / 1e9);
                 l.progress(new RunProgress(step, totalSteps, images, totalImages, lossMean,
-                        (images - reportImages) / seconds));
+                        (images - reportImages) / seconds, learningRate, ema != null ? emaBeta : 0));
                 reportTime = System.nanoTime();
                 reportImages = images;
                 reportSteps = 0;
@@ -328,12 +335,7 @@ public final class TrainingRun implements AutoCloseable {
         return new TrainingOutcome(step == totalSteps, step, images, snapshotsEmitted);
     }
 
-    private void optimizerStep() {
-        double lr = training.learningRate();
-        long warmup = training.warmupImages();
-        if (warmup > 0) {
-            lr *= Math.min((double) images / warmup, 1.0);
-        }
+    private void optimizerStep(double lr) {
         double beta1 = training.adamBeta1();
         double beta2 = training.adamBeta2();
         long t = step + 1;
@@ -359,6 +361,7 @@ public final class TrainingRun implements AutoCloseable {
         for (int i = 0; i < trainables.size(); i++) {
             NDArray w = trainables.get(i).getArray();
             try (NDArray g = w.getGradient()) {
+                sanitizeGradient(g);
                 w.getNDArrayInternal().adamUpdate(new NDList(w, g, adamMean.get(i), adamVariance.get(i)), new NDList(w),
                         (float) lr, lrCorrected, weightDecay, 1f, -1f, (float) beta1, (float) beta2, epsCorrected,
                         true, false);
@@ -366,26 +369,23 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    private boolean emaActive() {
-        Double h = training.emaHalfLifeImages();
-        Double d = training.emaDecay();
-        return (h != null && h > 0) || (d != null && d > 0);
-    }
-
-    private double emaBeta() {
-        Double h = training.emaHalfLifeImages();
-        if (h != null) {
-            double halfLife = Math.min(h, images * EMA_RAMPUP_RATIO);
-            return Math.pow(0.5, batchSize / Math.max(halfLife, 1e-8));
+    /** nan_to_num(g, nan=0, posinf=1e5, neginf=-1e5) in place (the multi-tensor path does it in its script). */
+    static void sanitizeGradient(NDArray g) {
+        try (NDArray nan = g.isNaN()) {
+            g.set(nan, 0f);
         }
-        return training.emaDecay();
+        try (NDArray posInf = g.eq(Float.POSITIVE_INFINITY)) {
+            g.set(posInf, ForeachOptimizer.GRADIENT_LIMIT);
+        }
+        try (NDArray negInf = g.eq(Float.NEGATIVE_INFINITY)) {
+            g.set(negInf, -ForeachOptimizer.GRADIENT_LIMIT);
+        }
     }
 
-    private void emaStep() {
+    private void emaStep(double beta) {
         if (ema == null) {
             return;
         }
-        double beta = emaBeta();
         if (foreach != null) {
             foreach.ema(beta);
             return;
@@ -420,7 +420,7 @@ public final class TrainingRun implements AutoCloseable {
         long[] result = new long[size];
         for (int i = 0; i < size; i++) {
             long q = position + i;
-            long epoch = q / datasetSize;
+            long epoch = schedule.fixedDataOrder() ? 0 : q / datasetSize;
             if (epoch != permutationEpoch) {
                 permutation = permutation(training.seed(), epoch, datasetSize);
                 permutationEpoch = epoch;
@@ -492,7 +492,8 @@ public final class TrainingRun implements AutoCloseable {
             }
         }
         SnapshotHeader header = new SnapshotHeader(ModelSnapshot.FORMAT, model, preconditioning.specName(),
-                imageChannels, resolution, labelDim, ema != null ? "ema" : "raw", training.emaHalfLifeImages(),
+                imageChannels, resolution, labelDim, ema != null ? "ema" : "raw",
+                ema != null && training.emaDecay() == null ? schedule.emaHalfLifeImages() : null,
                 training.emaDecay(), snapshotsEmitted, step, images, ModelSnapshot.tensorRecords(net));
         return ModelSnapshot.write(header, values);
     }
@@ -592,7 +593,13 @@ public final class TrainingRun implements AutoCloseable {
                 && Objects.equals(a.emaDecay(), b.emaDecay())
                 && Objects.equals(a.seed(), b.seed())
                 && Objects.equals(a.durationUnit(), b.durationUnit())
-                && Objects.equals(a.duration(), b.duration());
+                && Objects.equals(a.duration(), b.duration())
+                && Objects.equals(a.warmupEpochs(), b.warmupEpochs())
+                && Objects.equals(a.emaHalfLifeEpochs(), b.emaHalfLifeEpochs())
+                && Objects.equals(a.emaMode(), b.emaMode())
+                && Objects.equals(a.finalEma(), b.finalEma())
+                && Objects.equals(a.truncateToKimg(), b.truncateToKimg())
+                && Objects.equals(a.dataOrder(), b.dataOrder());
     }
 
     @Override

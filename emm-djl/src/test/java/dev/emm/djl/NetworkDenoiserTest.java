@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
+import dev.emm.core.sampling.EdmHeunSampler;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.SamplingSpec;
 import dev.emm.core.spec.TrainingSpec;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -101,6 +103,37 @@ class NetworkDenoiserTest {
                     }
                 }
             }
+        }
+    }
+
+    /** generate.py's edm_sampler t_steps[i] for 18 steps, rho 7, after clamping to the network's range. */
+    private static double edmTimeStep(int i, double netSigmaMin, double netSigmaMax) {
+        double sigmaMin = Math.max(0.002, netSigmaMin);
+        double sigmaMax = Math.min(80, netSigmaMax);
+        double rho = 7;
+        return Math.pow(Math.pow(sigmaMax, 1 / rho) + i / (18.0 - 1) * (Math.pow(sigmaMin, 1 / rho)
+                - Math.pow(sigmaMax, 1 / rho)), rho);
+    }
+
+    @Test
+    void aVeNetworkIsSampledFromEdmsClampedFirstToLastSigma() {
+        SamplingSpec sampling = new SamplingSpec(1, 0L, 18, 0.002, 80.0, 7.0, 0.0, 0.0, null, 1.0, 1);
+        try (NetworkDenoiser ve = new NetworkDenoiser(trainBriefly("ve", null, 0, "ncsnpp"), Device.cpu());
+             NetworkDenoiser vp = new NetworkDenoiser(trainBriefly("vp", null, 0, "ddpmpp"), Device.cpu())) {
+            // EDM's VEPrecond: sigma_min 0.02, sigma_max 100
+            assertEquals(0.02, ve.sigmaMin());
+            assertEquals(100.0, ve.sigmaMax());
+            double[] veSteps = new EdmHeunSampler(sampling).timeSteps(ve);
+            assertEquals(edmTimeStep(0, 0.02, 100), veSteps[0], 1e-12 * 80);
+            assertEquals(edmTimeStep(17, 0.02, 100), veSteps[17], 1e-12 * 0.02);
+            assertEquals(0.02, veSteps[17], 1e-15);
+            // EDM's VPPrecond: float(sigma(1e-5)) and float(sigma(1)) in float32 (exp(1.000001e-6) rounds to
+            // 1 + 8 ulp, so sigma_min is 2^-10), both outside 0.002 .. 80
+            assertEquals(0.0009765625, vp.sigmaMin(), 1e-9);
+            assertEquals(152.16698, vp.sigmaMax(), 1e-4);
+            double[] vpSteps = new EdmHeunSampler(sampling).timeSteps(vp);
+            assertEquals(80.0, vpSteps[0], 1e-12 * 80);
+            assertEquals(0.002, vpSteps[17], 1e-15);
         }
     }
 

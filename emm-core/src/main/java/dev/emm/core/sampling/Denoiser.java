@@ -19,4 +19,14 @@ public interface Denoiser {
     default int labelDim() {
         return 0;
     }
+
+    /** The lowest noise level the model supports (EDM's {@code net.sigma_min}); the sampler stays above it. */
+    default double sigmaMin() {
+        return 0;
+    }
+
+    /** The highest noise level the model supports (EDM's {@code net.sigma_max}); the sampler starts below it. */
+    default double sigmaMax() {
+        return Double.POSITIVE_INFINITY;
+    }
 }

@@ -8,34 +8,36 @@ import java.util.function.IntConsumer;
 /**
  * EDM's deterministic-plus-churn Heun sampler (Karras et al. 2022, Algorithm 2), with float64
  * state as in the reference. Each sample draws its latent, its class and its churn noise from its
- * own generator seeded by its seed, so a sample depends on its seed alone, never on batching.
+ * own generator seeded by its seed, so a sample depends on its seed alone, never on batching. As
+ * the paper's {@code edm_sampler}, the schedule's ends are clamped to the noise levels the network
+ * supports: {@code sigma_min = max(sigmaMin, net.sigma_min)}, {@code sigma_max = min(sigmaMax,
+ * net.sigma_max)} (a VE network: 0.02 .. 80 rather than 0.002 .. 80).
  */
 public final class EdmHeunSampler {
 
     private final SamplingSpec spec;
-    private final double[] timeSteps;
 
     public EdmHeunSampler(SamplingSpec spec) {
         this.spec = spec;
-        this.timeSteps = timeSteps(spec);
     }
 
-    /** sigma_i = (sigma_max^(1/rho) + i/(N-1) (sigma_min^(1/rho) - sigma_max^(1/rho)))^rho, then 0. */
-    static double[] timeSteps(SamplingSpec spec) {
+    /**
+     * sigma_i = (sigma_max^(1/rho) + i/(N-1) (sigma_min^(1/rho) - sigma_max^(1/rho)))^rho, then 0, with
+     * sigma_min and sigma_max clamped to the denoiser's supported range.
+     */
+    public double[] timeSteps(Denoiser denoiser) {
         int n = spec.numSteps();
         double inverseRho = 1.0 / spec.rho();
-        double maxRoot = Math.pow(spec.sigmaMax(), inverseRho);
-        double minRoot = Math.pow(spec.sigmaMin(), inverseRho);
+        double sigmaMin = Math.max(spec.sigmaMin(), denoiser.sigmaMin());
+        double sigmaMax = Math.min(spec.sigmaMax(), denoiser.sigmaMax());
+        double maxRoot = Math.pow(sigmaMax, inverseRho);
+        double minRoot = Math.pow(sigmaMin, inverseRho);
         double[] steps = new double[n + 1];
         for (int i = 0; i < n; i++) {
             steps[i] = Math.pow(maxRoot + (double) i / (n - 1) * (minRoot - maxRoot), spec.rho());
         }
         steps[n] = 0;
         return steps;
-    }
-
-    public double[] timeSteps() {
-        return timeSteps.clone();
     }
 
     /** Network evaluations per sample: two per step except the last, which is an Euler step. */
@@ -76,6 +78,7 @@ public final class EdmHeunSampler {
 
     public Batch sample(Denoiser denoiser, long[] seeds, int dimension) {
         int batch = seeds.length;
+        double[] timeSteps = timeSteps(denoiser);
         Random[] generators = new Random[batch];
         double[][] x = new double[batch][dimension];
         int[] classLabels = denoiser.labelDim() > 0 ? new int[batch] : null;

@@ -14,11 +14,18 @@ import java.util.Optional;
 /**
  * Named starting points for a spec (resources under {@code dev/emm/core/presets/}). A spec that
  * names a preset gets the preset's value for every field it leaves out, field by field, so
- * {@code {"preset": "paper-ddpmpp-vp", "search": {"maxSize": 4000}}} changes one field only.
+ * {@code {"preset": "paper-ddpmpp-vp", "search": {"maxSize": 4000}}} changes one field only. A field
+ * that is one of several ways to say the same thing (a warm-up in images or in epochs) replaces the
+ * preset's other ways, so {@code {"training": {"warmupImages": 0}}} overrides a preset's warmupEpochs.
  */
 public final class Presets {
 
     public static final List<String> NAMES = List.of("paper-ddpmpp-vp", "small-ddpmpp-mnist", "optimum-mnist");
+
+    /** Fields of one object that exclude each other: setting one drops the preset's others. */
+    private static final List<List<String>> ALTERNATIVES = List.of(
+            List.of("warmupImages", "warmupEpochs"),
+            List.of("emaHalfLifeImages", "emaHalfLifeEpochs", "emaDecay"));
 
     private Presets() {
     }
@@ -52,6 +59,11 @@ public final class Presets {
             JsonNode value = field.getValue();
             if (value.isNull()) {
                 continue;
+            }
+            for (List<String> group : ALTERNATIVES) {
+                if (group.contains(field.getKey())) {
+                    group.stream().filter(other -> !other.equals(field.getKey())).forEach(base::remove);
+                }
             }
             JsonNode existing = base.get(field.getKey());
             if (value.isObject() && existing != null && existing.isObject()) {

@@ -13,6 +13,9 @@ public final class SpecValidator {
     private static final Set<String> PRECONDITIONINGS = Set.of("vp", "ve", "edm");
     private static final Set<String> EMBEDDINGS = Set.of("positional", "fourier");
     private static final Set<String> DURATION_UNITS = Set.of("epochs", "images", "steps");
+    private static final Set<String> EMA_MODES = Set.of(TrainingSpec.EMA_MODE1, TrainingSpec.EMA_MODE2,
+            TrainingSpec.EMA_MODE3, TrainingSpec.EMA_MODE4);
+    private static final Set<String> DATA_ORDERS = Set.of(TrainingSpec.RESHUFFLE, TrainingSpec.FIXED);
 
     private final List<SpecViolation> violations = new ArrayList<>();
 
@@ -92,7 +95,13 @@ public final class SpecValidator {
         require(PRECONDITIONINGS.contains(training.preconditioning()), "training.preconditioning",
                 "must be one of " + PRECONDITIONINGS + ", got '" + training.preconditioning() + "'");
         require(training.learningRate() > 0, "training.learningRate", "must be positive");
-        require(training.warmupImages() >= 0, "training.warmupImages", "must not be negative");
+        require(training.warmupImages() == null || training.warmupImages() >= 0, "training.warmupImages",
+                "must not be negative");
+        require(training.warmupEpochs() == null || (training.warmupEpochs() >= 0
+                        && Double.isFinite(training.warmupEpochs())), "training.warmupEpochs",
+                "must be a non-negative number");
+        require(training.warmupImages() == null || training.warmupEpochs() == null, "training.warmupEpochs",
+                "give either warmupImages or warmupEpochs, not both");
         require(training.batchSize() >= 1, "training.batchSize", "must be at least 1");
         require(training.adamBeta1() >= 0 && training.adamBeta1() < 1, "training.adamBeta1", "must be in [0, 1)");
         require(training.adamBeta2() >= 0 && training.adamBeta2() < 1, "training.adamBeta2", "must be in [0, 1)");
@@ -102,8 +111,24 @@ public final class SpecValidator {
                 "training.emaDecay", "must be in [0, 1]");
         require(training.emaHalfLifeImages() == null || training.emaHalfLifeImages() >= 0,
                 "training.emaHalfLifeImages", "must not be negative");
-        require(training.emaDecay() == null || training.emaHalfLifeImages() == null, "training.emaDecay",
-                "give either emaDecay or emaHalfLifeImages, not both");
+        require(training.emaHalfLifeEpochs() == null || (training.emaHalfLifeEpochs() >= 0
+                        && Double.isFinite(training.emaHalfLifeEpochs())), "training.emaHalfLifeEpochs",
+                "must be a non-negative number");
+        boolean halfLife = training.emaHalfLifeImages() != null || training.emaHalfLifeEpochs() != null;
+        require(training.emaHalfLifeImages() == null || training.emaHalfLifeEpochs() == null,
+                "training.emaHalfLifeEpochs", "give either emaHalfLifeImages or emaHalfLifeEpochs, not both");
+        require(training.emaDecay() == null || !halfLife, "training.emaDecay",
+                "give either emaDecay or an EMA half-life (emaHalfLifeImages, emaHalfLifeEpochs), not both");
+        require(EMA_MODES.contains(training.emaMode()), "training.emaMode",
+                "must be one of " + EMA_MODES + " (the paper's --ema_mode), got '" + training.emaMode() + "'");
+        require(training.emaDecay() == null || TrainingSpec.EMA_MODE1.equals(training.emaMode()), "training.emaMode",
+                "must be mode1 when emaDecay is given (emaDecay fixes beta itself)");
+        require(halfLife || training.emaDecay() != null || !(TrainingSpec.EMA_MODE2.equals(training.emaMode())
+                        || TrainingSpec.EMA_MODE4.equals(training.emaMode())), "training.emaMode",
+                training.emaMode() + " needs an EMA half-life (emaHalfLifeImages or emaHalfLifeEpochs)");
+        require(training.finalEma() >= 0 && training.finalEma() <= 1, "training.finalEma", "must be in [0, 1]");
+        require(DATA_ORDERS.contains(training.dataOrder()), "training.dataOrder",
+                "must be one of " + DATA_ORDERS + ", got '" + training.dataOrder() + "'");
         require(DURATION_UNITS.contains(training.durationUnit()), "training.durationUnit",
                 "must be one of " + DURATION_UNITS + ", got '" + training.durationUnit() + "'");
         require(training.duration() >= 1, "training.duration", "must be at least 1");

@@ -6,6 +6,15 @@ package dev.emm.core.spec;
  * {@code capBatchAtDatasetSize} a run on fewer images than {@code batchSize} trains on batches of
  * |D| images (every step sees each image once, none twice); without it, as in EDM, a batch larger
  * than |D| repeats images.
+ *
+ * <p>The learning-rate warm-up is given in images ({@code warmupImages}) or in epochs of the run's
+ * |D| ({@code warmupEpochs}); so is the EMA half-life ({@code emaHalfLifeImages},
+ * {@code emaHalfLifeEpochs}). {@code emaMode} names the paper's four EMA rules (mode1 .. mode4,
+ * {@code finalEma} for mode4). {@code truncateToKimg} truncates every |D|-derived image count to
+ * whole thousands, as the paper's {@code train.py} computes them in kimg. {@code dataOrder} is
+ * {@value #RESHUFFLE} (a new permutation every epoch) or {@value #FIXED} (one permutation from the
+ * seed, repeated every epoch: the paper's loader with window size 0). {@code
+ * dev.emm.core.training.TrainingSchedule} turns all of this into numbers for a given |D|.
  */
 public record TrainingSpec(
         String preconditioning,
@@ -23,7 +32,20 @@ public record TrainingSpec(
         Long duration,
         Long snapshotEveryImages,
         Long checkpointEveryImages,
-        Boolean capBatchAtDatasetSize) {
+        Boolean capBatchAtDatasetSize,
+        Double warmupEpochs,
+        Double emaHalfLifeEpochs,
+        String emaMode,
+        Double finalEma,
+        Boolean truncateToKimg,
+        String dataOrder) {
+
+    public static final String EMA_MODE1 = "mode1";
+    public static final String EMA_MODE2 = "mode2";
+    public static final String EMA_MODE3 = "mode3";
+    public static final String EMA_MODE4 = "mode4";
+    public static final String RESHUFFLE = "reshuffle";
+    public static final String FIXED = "fixed";
 
     public TrainingSpec(String preconditioning, Double learningRate, Long warmupImages, Integer batchSize,
             Double adamBeta1, Double adamBeta2, Double adamEps, Double weightDecay, Double emaHalfLifeImages,
@@ -34,11 +56,20 @@ public record TrainingSpec(
                 null);
     }
 
+    public TrainingSpec(String preconditioning, Double learningRate, Long warmupImages, Integer batchSize,
+            Double adamBeta1, Double adamBeta2, Double adamEps, Double weightDecay, Double emaHalfLifeImages,
+            Double emaDecay, Long seed, String durationUnit, Long duration, Long snapshotEveryImages,
+            Long checkpointEveryImages, Boolean capBatchAtDatasetSize) {
+        this(preconditioning, learningRate, warmupImages, batchSize, adamBeta1, adamBeta2, adamEps, weightDecay,
+                emaHalfLifeImages, emaDecay, seed, durationUnit, duration, snapshotEveryImages, checkpointEveryImages,
+                capBatchAtDatasetSize, null, null, null, null, null, null);
+    }
+
     TrainingSpec withDefaults() {
         return new TrainingSpec(
                 preconditioning == null ? "vp" : preconditioning,
                 learningRate == null ? 2e-4 : learningRate,
-                warmupImages == null ? 10_000_000L : warmupImages,
+                warmupImages == null && warmupEpochs == null ? Long.valueOf(10_000_000L) : warmupImages,
                 batchSize == null ? 512 : batchSize,
                 adamBeta1 == null ? 0.9 : adamBeta1,
                 adamBeta2 == null ? 0.999 : adamBeta2,
@@ -51,7 +82,13 @@ public record TrainingSpec(
                 duration == null ? 40_000L : duration,
                 snapshotEveryImages,
                 checkpointEveryImages,
-                capBatchAtDatasetSize == null ? Boolean.FALSE : capBatchAtDatasetSize);
+                capBatchAtDatasetSize == null ? Boolean.FALSE : capBatchAtDatasetSize,
+                warmupEpochs,
+                emaHalfLifeEpochs,
+                emaMode == null ? EMA_MODE1 : emaMode,
+                finalEma == null ? 0.99929 : finalEma,
+                truncateToKimg == null ? Boolean.FALSE : truncateToKimg,
+                dataOrder == null ? RESHUFFLE : dataOrder);
     }
 
     /** The batch a run on {@code datasetSize} images trains with. */

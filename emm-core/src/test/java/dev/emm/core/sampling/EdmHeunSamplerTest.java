@@ -25,9 +25,52 @@ class EdmHeunSamplerTest {
         return TrainingSubset.materialize(TestData.mnist(), new DataSpec("mnist", 8, 10, mode, 10, 0L, null), size);
     }
 
+    /** A denoiser that only declares a supported noise range. */
+    private static Denoiser supporting(double sigmaMin, double sigmaMax) {
+        return new Denoiser() {
+            @Override
+            public double[][] denoise(double[][] noisy, double sigma, int[] classLabels) {
+                return noisy;
+            }
+
+            @Override
+            public double sigmaMin() {
+                return sigmaMin;
+            }
+
+            @Override
+            public double sigmaMax() {
+                return sigmaMax;
+            }
+        };
+    }
+
+    /** EDM's t_steps for num_steps 18, rho 7, float64, written as generate.py's edm_sampler computes them. */
+    private static double edmStep(int i, double sigmaMin, double sigmaMax) {
+        double rho = 7;
+        return Math.pow(Math.pow(sigmaMax, 1 / rho) + i / (18.0 - 1) * (Math.pow(sigmaMin, 1 / rho)
+                - Math.pow(sigmaMax, 1 / rho)), rho);
+    }
+
+    @Test
+    void theScheduleIsClampedToTheNoiseLevelsTheNetworkSupports() {
+        EdmHeunSampler sampler = new EdmHeunSampler(sampling(1, 1, 0));
+        // EDM's VEPrecond supports 0.02 .. 100: sigma_min = max(0.002, 0.02), sigma_max = min(80, 100)
+        double[] ve = sampler.timeSteps(supporting(0.02, 100));
+        assertEquals(edmStep(0, 0.02, 80), ve[0], 1e-12 * 80);
+        assertEquals(edmStep(17, 0.02, 80), ve[17], 1e-12 * 0.02);
+        assertEquals(0.02, ve[17], 1e-15);
+        assertEquals(0.0, ve[18]);
+        // a network supporting less than 80 starts lower
+        assertEquals(50.0, sampler.timeSteps(supporting(0, 50))[0], 1e-12 * 50);
+        // VPPrecond's range (0.001 .. 152) and EDMPrecond's (0 .. inf) leave 0.002 .. 80 as it is
+        assertArrayEquals(sampler.timeSteps(supporting(0, Double.POSITIVE_INFINITY)),
+                sampler.timeSteps(supporting(0.0010000003, 152.28)));
+    }
+
     @Test
     void scheduleFollowsEdm() {
-        double[] steps = new EdmHeunSampler(sampling(1, 1, 0)).timeSteps();
+        double[] steps = new EdmHeunSampler(sampling(1, 1, 0)).timeSteps(supporting(0, Double.POSITIVE_INFINITY));
         assertEquals(19, steps.length);
         assertEquals(80.0, steps[0], 1e-12);
         assertEquals(0.002, steps[17], 1e-15);

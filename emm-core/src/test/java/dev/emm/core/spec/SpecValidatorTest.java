@@ -102,7 +102,7 @@ class SpecValidatorTest {
         assertEquals(10, spec.data().classes());
         assertEquals(4000, spec.search().maxSize());
         assertEquals(1000, spec.search().minSize());
-        assertEquals(500_000.0, spec.training().emaHalfLifeImages());
+        assertEquals(10.0, spec.training().emaHalfLifeEpochs());
         assertEquals(512, spec.training().batchSize());
         assertEquals(10_000, spec.sampling().sampleCount());
         for (String name : Presets.NAMES) {
