@@ -24,15 +24,19 @@ kind = training['preconditioning']
 net = songunet.Precond(songunet.network(model, channels, resolution, label_dim), kind)
 net.train()
 params = songunet.parameter_count(net)
+size = config['datasetSize']
+# Warm-up and half-life in images, whichever unit the spec gives them in (the rate and the decay only
+# change numbers, not the work a step does; the mode and the kimg truncation do not matter here).
+warmup_images = training.get('warmupImages') or (training.get('warmupEpochs') or 0) * size
+ema_half_life = training.get('emaHalfLifeImages') or (training.get('emaHalfLifeEpochs') or 0) * size
 ema = None
-if (training.get('emaHalfLifeImages') or 0) > 0 or (training.get('emaDecay') or 0) > 0:
+if ema_half_life > 0 or (training.get('emaDecay') or 0) > 0 or training.get('emaMode') == 'mode3':
     ema = [p.detach().clone() for p in net.parameters()]
 optimizer = torch.optim.Adam(net.parameters(), lr=training['learningRate'],
                              betas=(training['adamBeta1'], training['adamBeta2']), eps=training['adamEps'],
                              weight_decay=training['weightDecay'])
 
 # The training set: uint8 images scaled to [-1, 1] once, as TrainingRun uploads them.
-size = config['datasetSize']
 # Drawn on the CPU (same data on every device), then moved to the run's device.
 generator = torch.Generator().manual_seed(0)
 data = (torch.randint(0, 256, (size, channels, resolution, resolution), generator=generator,
@@ -66,20 +70,23 @@ def step():
     y = data[idx]
     lab = labels[idx] if labels is not None else None
     lr = training['learningRate']
-    if training.get('warmupImages'):
-        lr *= min(images_seen / training['warmupImages'], 1.0)
+    if warmup_images:
+        lr *= min(images_seen / warmup_images, 1.0)
     for g in optimizer.param_groups:
         g['lr'] = lr
     optimizer.zero_grad(set_to_none=True)
     loss = songunet.loss(net, kind, y, lab).sum().mul(1.0 / batch)
     loss.backward()
+    for p in net.parameters():
+        if p.grad is not None:
+            torch.nan_to_num(p.grad, nan=0, posinf=1e5, neginf=-1e5, out=p.grad)
     optimizer.step()
     if ema is not None:
-        if training.get('emaHalfLifeImages'):
-            half = min(training['emaHalfLifeImages'], images_seen * 0.05)
+        if ema_half_life > 0:
+            half = min(ema_half_life, images_seen * 0.05)
             beta = 0.5 ** (batch / max(half, 1e-8))
         else:
-            beta = training['emaDecay']
+            beta = training.get('emaDecay') or 0.5 ** (batch / 500 / 1000)
         with torch.no_grad():
             for p_ema, p in zip(ema, net.parameters()):
                 p_ema.copy_(p.detach().lerp(p_ema, beta))

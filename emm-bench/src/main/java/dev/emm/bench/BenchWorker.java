@@ -76,9 +76,7 @@ public final class BenchWorker {
 
     static TrainingSpec trainingFor(JsonNode config, long steps) throws IOException {
         TrainingSpec t = JSON.treeToValue(config.get("training"), TrainingSpec.class);
-        return new TrainingSpec(t.preconditioning(), t.learningRate(), t.warmupImages(), t.batchSize(), t.adamBeta1(),
-                t.adamBeta2(), t.adamEps(), t.weightDecay(), t.emaHalfLifeImages(), t.emaDecay(), t.seed(), "steps",
-                steps, null, null, t.capBatchAtDatasetSize());
+        return t.forSteps(t.batchSize(), steps);
     }
 
     static ImageSet randomImages(int count, int channels, int resolution, long seed) {

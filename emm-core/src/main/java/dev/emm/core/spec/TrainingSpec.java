@@ -91,6 +91,16 @@ public record TrainingSpec(
                 dataOrder == null ? RESHUFFLE : dataOrder);
     }
 
+    /**
+     * The same procedure cut to {@code steps} steps of {@code batch} images with no snapshot or
+     * checkpoint cadence (throughput measurements train a preset's recipe for a few steps).
+     */
+    public TrainingSpec forSteps(int batch, long steps) {
+        return new TrainingSpec(preconditioning, learningRate, warmupImages, batch, adamBeta1, adamBeta2, adamEps,
+                weightDecay, emaHalfLifeImages, emaDecay, seed, "steps", steps, null, null, capBatchAtDatasetSize,
+                warmupEpochs, emaHalfLifeEpochs, emaMode, finalEma, truncateToKimg, dataOrder);
+    }
+
     /** The batch a run on {@code datasetSize} images trains with. */
     public int effectiveBatchSize(int datasetSize) {
         return Boolean.TRUE.equals(capBatchAtDatasetSize) ? Math.min(batchSize, datasetSize) : batchSize;

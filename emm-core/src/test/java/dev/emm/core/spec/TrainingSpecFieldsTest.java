@@ -76,6 +76,20 @@ class TrainingSpecFieldsTest {
     }
 
     @Test
+    void aProcedureCutToStepsKeepsItsSchedule() {
+        TrainingSpec cut = validated("{\"preset\":\"paper-ddpmpp-vp\"}").training().forSteps(16, 8);
+        assertEquals("steps", cut.durationUnit());
+        assertEquals(8L, cut.duration());
+        assertEquals(16, cut.batchSize());
+        assertNull(cut.snapshotEveryImages());
+        assertEquals(200.0, cut.warmupEpochs());
+        assertEquals(10.0, cut.emaHalfLifeEpochs());
+        assertEquals("mode2", cut.emaMode());
+        assertEquals("fixed", cut.dataOrder());
+        assertEquals(Boolean.TRUE, cut.truncateToKimg());
+    }
+
+    @Test
     void aSpecGivingAnotherFormOfAPresetFieldReplacesIt() {
         TrainingSpec images = validated("{\"preset\":\"paper-ddpmpp-vp\",\"training\":{\"warmupImages\":0,"
                 + "\"emaHalfLifeImages\":500000}}").training();

@@ -65,9 +65,7 @@ final class TrainingProbe {
 
     /** The preset's training procedure with the probe's batch and a duration of {@code steps} steps. */
     static TrainingSpec forSteps(TrainingSpec t, int batch, long steps) {
-        return new TrainingSpec(t.preconditioning(), t.learningRate(), t.warmupImages(), batch, t.adamBeta1(),
-                t.adamBeta2(), t.adamEps(), t.weightDecay(), t.emaHalfLifeImages(), t.emaDecay(), t.seed(), "steps",
-                steps, null, null, t.capBatchAtDatasetSize());
+        return t.forSteps(batch, steps);
     }
 
     /** Uniform random pixels from a fixed seed, as `./emm bench` trains on (throughput does not depend on them). */
