@@ -1,6 +1,7 @@
 package dev.emm.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -70,10 +73,19 @@ class DockerImagesTest {
     }
 
     @Test
-    void gpuImageFetchesCu128LibtorchAtBuildTimeWithoutTheCpuJar() {
+    void gpuImageFetchesCu128LibtorchAtBuildTimeFromTheGpuProfileLayout() {
         String df = dockerfile("Dockerfile.gpu");
         assertTrue(df.contains("ARG PYTORCH_FLAVOR=cu128") && df.contains("ARG PYTORCH_VERSION=2.7.1"));
-        assertTrue(df.contains("rm -f /deployments/lib/main/ai.djl.pytorch.pytorch-native-cpu-*.jar"));
+        // The layout comes from the Maven profile gpu (GpuImageLayoutTest): nothing is deleted after
+        // the build, where Quarkus' index would still name it.
+        assertFalse(df.contains("rm -f /deployments/lib/main"), "no jar is deleted after the Quarkus build");
+        for (Matcher copy = Pattern.compile("(?m)^COPY \\$\\{SERVICE}/target/(\\S+?)/").matcher(df); copy.find(); ) {
+            assertEquals("quarkus-app-gpu", copy.group(1), "Dockerfile.gpu copies the gpu profile's layout");
+        }
+        String script = Yaml.read(Repo.root().resolve("docker/build-images.sh"));
+        assertTrue(script.contains("-Pgpu \\\n      -Dquarkus.package.output-directory=quarkus-app-gpu"), "build-images.sh builds it");
+        assertTrue(Yaml.read(Repo.root().resolve("pom.xml")).contains(
+                "<quarkus.class-loading.removed-artifacts>ai.djl.pytorch:pytorch-native-cpu:linux-x86_64</quarkus.class-loading.removed-artifacts>"));
         assertTrue(df.contains("ARG CUDA_IMAGE=nvidia/cuda:12.8"), "CUDA base matches the cu128 flavor");
         // The project's DJL line is the one the GPU image pins.
         String pom = Yaml.read(Repo.root().resolve("pom.xml"));
@@ -93,6 +105,37 @@ class DockerImagesTest {
                 Map.of());
         assertEquals(2, usage.exit());
         assertTrue(usage.output().contains("unknown service 'no-such-service'"), usage.output());
+    }
+
+    /** The images build-images.sh names by default are exactly the ones the chart deploys. */
+    @Test
+    void buildScriptTagsEqualTheChartsAppVersionAndImages() throws Exception {
+        Run dry = run(List.of("bash", Repo.root().resolve("docker/build-images.sh").toString(), "--dry-run"), Map.of());
+        assertEquals(0, dry.exit(), dry.output());
+        List<String> tagged = new ArrayList<>();
+        for (Matcher m = Pattern.compile("(?m)^docker build .* -t (\\S+) \\.$").matcher(dry.output()); m.find(); ) {
+            tagged.add(m.group(1));
+        }
+        String appVersion = Yaml.documents(Repo.chart().resolve("Chart.yaml")).get(0).path("appVersion").asText();
+        assertEquals("0.1.0", appVersion);
+        List<String> expected = new ArrayList<>();
+        for (String service : List.of("orchestrator", "trainer-service", "sampler-service", "metric-service")) {
+            expected.add("emm/" + service + ":" + appVersion);
+            if (service.equals("trainer-service") || service.equals("sampler-service")) {
+                expected.add("emm/" + service + ":" + appVersion + "-gpu");
+            }
+        }
+        assertEquals(expected, tagged, dry.output());
+        Set<String> deployed = new TreeSet<>();
+        for (io.fabric8.kubernetes.api.model.apps.Deployment d : WorkloadChecks.all(
+                Charts.renderStrict("default", null, Map.of()), io.fabric8.kubernetes.api.model.apps.Deployment.class)) {
+            deployed.add(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+        }
+        assertEquals(Set.of("emm/orchestrator:0.1.0", "emm/trainer-service:0.1.0-gpu", "emm/sampler-service:0.1.0-gpu",
+                "emm/metric-service:0.1.0"), deployed);
+        assertTrue(tagged.containsAll(deployed), "every image the chart deploys is built: " + deployed);
+        assertTrue(dry.output().contains("-Pgpu -Dquarkus.package.output-directory=quarkus-app-gpu")
+                && dry.output().contains("-pl trainer-service,sampler-service -am package"), dry.output());
     }
 
     @Test

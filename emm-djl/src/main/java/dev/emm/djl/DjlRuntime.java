@@ -7,7 +7,7 @@ import java.lang.System.Logger.Level;
 
 /**
  * Starts DJL's PyTorch engine once per process with deliberate thread settings and picks the
- * device: the first CUDA GPU when the engine sees one, else the CPU.
+ * device that EMM_DEVICE asks for ({@link ComputeDevice}).
  *
  * <p>Threads: intra-op threads default to the number of processors the JVM may use (set
  * {@code EMM_TORCH_THREADS} or {@code -Dai.djl.pytorch.num_threads} to override); inter-op threads
@@ -49,13 +49,19 @@ public final class DjlRuntime {
     }
 
     /**
-     * CUDA device 0 when the machine has a GPU and the loaded libtorch was built with CUDA, else
-     * the CPU (a CPU-only libtorch on a GPU machine trains on the CPU rather than failing).
+     * The device EMM_DEVICE asks for (see {@link ComputeDevice}); fails with the reason when it is
+     * {@code gpu} and libtorch cannot use CUDA, rather than computing on the CPU unnoticed.
      */
     public static Device defaultDevice() {
+        return computeDevice().require();
+    }
+
+    /** EMM_DEVICE resolved against the engine; an invalid EMM_DEVICE fails here, naming it. */
+    public static ComputeDevice computeDevice() {
+        ComputeDevice.Policy policy = ComputeDevice.Policy.configured();
         Engine e = engine();
-        boolean cuda = e.getGpuCount() > 0 && e.hasCapability(StandardCapabilities.CUDA);
-        return cuda ? Device.gpu(0) : Device.cpu();
+        return ComputeDevice.resolve(policy, e.getGpuCount(), e.hasCapability(StandardCapabilities.CUDA),
+                e.getEngineName() + " " + e.getVersion());
     }
 
     /**
