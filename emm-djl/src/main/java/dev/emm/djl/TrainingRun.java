@@ -540,7 +540,8 @@ public final class TrainingRun implements AutoCloseable {
         if (!model.equals(h.model())) {
             throw new IllegalArgumentException("checkpoint is of another model: " + h.model());
         }
-        if (!sameMath(training, h.training())) {
+        // completed first: a checkpoint written before a field existed reads it as null, meaning its default
+        if (!sameMath(training, Specs.complete(h.training()))) {
             throw new IllegalArgumentException("checkpoint is of another training procedure: " + h.training());
         }
         if (h.imageChannels() != imageChannels || h.resolution() != resolution || h.labelDim() != labelDim

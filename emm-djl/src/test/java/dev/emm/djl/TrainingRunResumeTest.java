@@ -8,12 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emm.core.data.ImageSet;
+import dev.emm.core.json.Json;
 import dev.emm.core.spec.ModelSpec;
 import dev.emm.core.spec.TrainingSpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -114,6 +119,41 @@ class TrainingRunResumeTest {
         }
         assertEquals(List.of(2, 3), resumed.indices(), "the resumed run continues the snapshot numbering");
         assertArrayEquals(full.snapshots().get(2), resumed.snapshots().get(1), "final snapshots are identical");
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeTheScheduleFieldsExistedStillResumes() throws Exception {
+        ImageSet images = Mnist.first(10, 8);
+        TrainingRun.Options options = new TrainingRun.Options(Device.cpu(), 0);
+        AtomicReference<byte[]> checkpoint = new AtomicReference<>();
+        TrainingRun[] self = new TrainingRun[1];
+        try (TrainingRun run = new TrainingRun(tinyModel(), spec(4, null, 2L * BATCH), images, images.labels(), 10,
+                null, options)) {
+            self[0] = run;
+            run.run(recorder(new Recorded(), checkpoint, self));
+        }
+        // the same file with the header's training spec as an older version wrote it
+        ByteBuffer in = ByteBuffer.wrap(checkpoint.get());
+        byte[] prefix = new byte[7];
+        in.get(prefix);
+        byte[] json = new byte[in.getInt()];
+        in.get(json);
+        byte[] tensors = new byte[in.remaining() - 4];
+        in.get(tensors);
+        ObjectNode header = (ObjectNode) Json.mapper().readTree(json);
+        ((ObjectNode) header.get("training")).remove(List.of("warmupEpochs", "emaHalfLifeEpochs", "emaMode",
+                "finalEma", "truncateToKimg", "dataOrder"));
+        byte[] oldJson = Json.mapper().writeValueAsBytes(header);
+        ByteBuffer out = ByteBuffer.allocate(7 + 4 + oldJson.length + tensors.length + 4);
+        out.put(prefix).putInt(oldJson.length).put(oldJson).put(tensors);
+        CRC32 crc = new CRC32();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        assertFalse(new String(out.array(), StandardCharsets.UTF_8).contains("emaMode"));
+        try (TrainingRun run = new TrainingRun(tinyModel(), spec(4, null, 2L * BATCH), images, images.labels(), 10,
+                out.array(), options)) {
+            assertEquals(2, run.step());
+        }
     }
 
     @Test
