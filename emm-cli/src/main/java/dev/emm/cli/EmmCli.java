@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "emm", mixinStandardHelpOptions = true, version = "emm 0.1.0",
         description = "Measure Effective Model Memorization (EMM) of a diffusion-model recipe.",
         subcommands = {RunCommand.class, UpCommand.class, DownCommand.class, SubmitCommand.class,
-                StatusCommand.class, WaitCommand.class, DatasetCommand.class, ExportCommand.class, BenchCommand.class,
-                SpecCommand.class})
+                StatusCommand.class, WaitCommand.class, CancelCommand.class, ListCommand.class, DatasetCommand.class,
+                ExportCommand.class, BenchCommand.class, SpecCommand.class})
 public final class EmmCli {
 
     public static void main(String[] args) {

@@ -48,6 +48,29 @@ final class OrchestratorClient {
         return parse(response);
     }
 
+    /** Every experiment of the stack, as {@code GET /experiments} lists them. */
+    JsonNode experiments() {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments")).GET());
+        expect(response, 200);
+        return parse(response);
+    }
+
+    /**
+     * Cancels an experiment and returns its view: status {@code cancelled}, or, for an experiment
+     * that had already finished (HTTP 409), its unchanged answer.
+     */
+    JsonNode cancel(String id) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments/" + id))
+                .DELETE());
+        if (response.statusCode() == 404) {
+            throw new CliException("no experiment '" + id + "' at " + baseUrl);
+        }
+        if (response.statusCode() != 409) {
+            expect(response, 200);
+        }
+        return parse(response);
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

@@ -7,7 +7,7 @@ import dev.emm.core.json.Json;
 /**
  * The last stdout line of {@code emm run} and {@code emm wait}:
  * {@code {"experimentId","status","emm","bracket":[lo,hi],"points":[{"size","ratio","ciLow","ciHigh"}...]}},
- * plus {@code message} when the experiment failed.
+ * plus {@code message} when the experiment failed or was cancelled.
  */
 final class ResultLine {
 
@@ -31,7 +31,9 @@ final class ResultLine {
         return !"running".equals(view.path("status").asText());
     }
 
+    /** No answer: the experiment failed or was cancelled. */
     static boolean failed(JsonNode view) {
-        return "failed".equals(view.path("status").asText());
+        String status = view.path("status").asText();
+        return "failed".equals(status) || "cancelled".equals(status);
     }
 }

@@ -10,6 +10,7 @@ import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.metric.NeighbourDistances;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.djl.metric.FastNearestNeighbours;
+import dev.emm.service.CancelledRuns;
 import dev.emm.service.EventMeters;
 import dev.emm.service.EventPublisher;
 import dev.emm.service.RunData;
@@ -30,7 +31,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Measures each snapshot's samples against exactly the run's training subset and stores the
- * per-sample distances and the summary; a repeated event republishes the stored summary.
+ * per-sample distances and the summary; a repeated event republishes the stored summary, and the
+ * samples of a cancelled run are skipped.
  */
 @ApplicationScoped
 public class SamplesConsumer {
@@ -47,6 +49,9 @@ public class SamplesConsumer {
     EventMeters meters;
 
     @Inject
+    CancelledRuns cancelledRuns;
+
+    @Inject
     @Channel("metric-results")
     MutinyEmitter<Record<String, String>> results;
 
@@ -60,6 +65,9 @@ public class SamplesConsumer {
     @Blocking
     public void onSamples(String payload) {
         SamplesReady ready = Json.read(payload, SamplesReady.class);
+        if (cancelledRuns.skip(ready.run(), "metric", Topics.SAMPLES_READY)) {
+            return;
+        }
         RunStage.execute("metric", Topics.SAMPLES_READY, ready.run(), meters, failures, () -> measure(ready));
     }
 

@@ -4,7 +4,9 @@ import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.spec.InvalidSpecException;
 import dev.emm.core.spec.SpecViolation;
 import jakarta.inject.Inject;
+import dev.emm.core.search.EmmResult;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -18,7 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** REST entry: submit an experiment, read one, list all. */
+/** REST entry: submit an experiment, read one, list all, cancel one. */
 @Path("/experiments")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExperimentResource {
@@ -58,6 +60,20 @@ public class ExperimentResource {
         return repository.find(id)
                 .map(state -> ExperimentView.of(state, orchestrator::trainingProgress))
                 .orElseThrow(() -> new NotFoundException("no experiment " + id));
+    }
+
+    /**
+     * Cancels a running experiment (200 with its view, status {@code cancelled}); a repeated cancel
+     * answers the same. A finished experiment is left as it is: 409 with its view.
+     */
+    @DELETE
+    @Path("/{id}")
+    public Response cancel(@PathParam("id") String id) {
+        ExperimentState state = orchestrator.cancel(id).orElseThrow(() -> new NotFoundException("no experiment " + id));
+        boolean cancelled = EmmResult.CANCELLED.equals(state.status());
+        return Response.status(cancelled ? Response.Status.OK : Response.Status.CONFLICT)
+                .entity(ExperimentView.of(state, orchestrator::trainingProgress))
+                .build();
     }
 
     @GET

@@ -3,6 +3,7 @@ package dev.emm.orchestrator;
 import dev.emm.core.events.ExperimentCompleted;
 import dev.emm.core.events.ExperimentProgress;
 import dev.emm.core.events.MetricComputed;
+import dev.emm.core.events.RunCancelled;
 import dev.emm.core.events.RunFailed;
 import dev.emm.core.events.TrainRequested;
 import dev.emm.core.events.TrainingProgress;
@@ -10,6 +11,7 @@ import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.orchestration.ExperimentStateMachine;
 import dev.emm.core.orchestration.Transition;
 import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.service.CancelledRuns;
 import dev.emm.service.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -46,6 +48,13 @@ public class Orchestrator {
     MutinyEmitter<Record<String, String>> trainRequests;
 
     @Inject
+    @Channel("runs-cancelled")
+    MutinyEmitter<Record<String, String>> runsCancelled;
+
+    @Inject
+    CancelledRuns cancelledRuns;
+
+    @Inject
     @Channel("experiment-progress")
     MutinyEmitter<Record<String, String>> experimentProgress;
 
@@ -64,8 +73,9 @@ public class Orchestrator {
                 LOG.infof("experiment %s finished before the restart; announcing its completion again",
                         state.experimentId());
             } else if (!events.isEmpty()) {
-                LOG.infof("resuming experiment %s: %d run(s) of the current round requested again",
-                        state.experimentId(), events.size());
+                LOG.infof("resuming experiment %s: %d run(s) of the current round requested again, %d cancelled again",
+                        state.experimentId(), events.stream().filter(TrainRequested.class::isInstance).count(),
+                        events.stream().filter(RunCancelled.class::isInstance).count());
             }
             publishAndRecord(state, events);
         }
@@ -88,6 +98,25 @@ public class Orchestrator {
 
     public synchronized void onRunFailed(RunFailed failure) {
         transition(failure.run().experimentId(), state -> ExperimentStateMachine.onRunFailed(state, failure));
+    }
+
+    /**
+     * Cancels a running experiment and its runs in training; a finished one (cancelled before, or
+     * with its answer) is returned as it is. Empty when no experiment has this id.
+     */
+    public synchronized Optional<ExperimentState> cancel(String experimentId) {
+        Optional<ExperimentState> state = repository.find(experimentId);
+        if (state.isEmpty()) {
+            return state;
+        }
+        Transition transition = ExperimentStateMachine.cancel(state.get());
+        if (transition.events().isEmpty()) {
+            LOG.infof("cancel of experiment %s: already finished as %s, nothing to do", experimentId,
+                    state.get().status());
+            return state;
+        }
+        LOG.infof("experiment %s cancelled on request", experimentId);
+        return Optional.of(apply(transition));
     }
 
     public void onTrainingProgress(TrainingProgress progress) {
@@ -128,7 +157,14 @@ public class Orchestrator {
             if (event instanceof TrainRequested request) {
                 registry.counter("emm.search.probes", "experiment", request.run().experimentId()).increment();
                 LOG.infof("requesting run %s (|D| = %d)", request.run().runId(), request.run().size());
+                cancelledRuns.clear(request.run());
                 EventPublisher.publish(trainRequests, request.run().runId(), request);
+            } else if (event instanceof RunCancelled cancellation) {
+                LOG.infof("cancelling run %s (|D| = %d): %s%s", cancellation.runId(), cancellation.size(),
+                        cancellation.reason(), cancellation.snapshot() == null ? ""
+                                : " at snapshot " + cancellation.snapshot());
+                cancelledRuns.mark(cancellation);
+                EventPublisher.publish(runsCancelled, cancellation.runId(), cancellation);
             } else if (event instanceof ExperimentProgress progress) {
                 EventPublisher.publish(experimentProgress, progress.experimentId(), progress);
             } else if (event instanceof ExperimentCompleted completed) {

@@ -12,6 +12,7 @@ import dev.emm.core.optimum.OptimalDenoiser;
 import dev.emm.core.sampling.EdmHeunSampler;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.djl.NetworkDenoiser;
+import dev.emm.service.CancelledRuns;
 import dev.emm.service.EventMeters;
 import dev.emm.service.EventPublisher;
 import dev.emm.service.RunData;
@@ -27,7 +28,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
-/** Generates and stores the samples of each snapshot; a repeated snapshot event reuses stored samples. */
+/**
+ * Generates and stores the samples of each snapshot; a repeated snapshot event reuses stored samples,
+ * and a snapshot of a cancelled run is skipped.
+ */
 @ApplicationScoped
 public class SnapshotConsumer {
 
@@ -43,6 +47,9 @@ public class SnapshotConsumer {
     EventMeters meters;
 
     @Inject
+    CancelledRuns cancelledRuns;
+
+    @Inject
     @Channel("samples-ready")
     MutinyEmitter<Record<String, String>> samplesReady;
 
@@ -54,6 +61,9 @@ public class SnapshotConsumer {
     @Blocking
     public void onSnapshot(String payload) {
         SnapshotSaved snapshot = Json.read(payload, SnapshotSaved.class);
+        if (cancelledRuns.skip(snapshot.run(), "sample", Topics.SNAPSHOTS_SAVED)) {
+            return;
+        }
         RunStage.execute("sample", Topics.SNAPSHOTS_SAVED, snapshot.run(), meters, failures, () -> sample(snapshot));
     }
 

@@ -9,6 +9,7 @@ import dev.emm.djl.RunProgress;
 import dev.emm.djl.TrainingListener;
 import dev.emm.djl.TrainingOutcome;
 import dev.emm.djl.TrainingRun;
+import dev.emm.service.CancelledRuns;
 import dev.emm.service.RunData;
 import dev.emm.store.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -24,7 +26,8 @@ import org.jboss.logging.Logger;
  * Trains a network run with DJL. Snapshots and checkpoints go to the object store as they are made,
  * each snapshot is announced at once (so sampling and the metric run while training goes on), and a
  * run that finds a checkpoint resumes from it. A run whose final snapshot is stored is not trained
- * again: its snapshots are only announced again.
+ * again: its snapshots are only announced again. A run the orchestrator cancels stops after its
+ * current step and keeps a checkpoint, so a later request for it resumes where it stopped.
  */
 @ApplicationScoped
 public class NetworkTrainer {
@@ -43,9 +46,16 @@ public class NetworkTrainer {
     @Inject
     MeterRegistry registry;
 
-    private final AtomicReference<TrainingRun> active = new AtomicReference<>();
+    @Inject
+    CancelledRuns cancelledRuns;
 
-    public boolean train(RunRef run, Consumer<SnapshotSaved> announce, Consumer<TrainingProgress> report) {
+    /** The training in progress, and whether the orchestrator cancelled it. */
+    private record Active(String runId, TrainingRun training, AtomicBoolean cancelled) {
+    }
+
+    private final AtomicReference<Active> active = new AtomicReference<>();
+
+    public RunOutcome train(RunRef run, Consumer<SnapshotSaved> announce, Consumer<TrainingProgress> report) {
         TrainingSubset subset = runData.trainingSubset(run);
         String checkpointKey = StorageLayout.runCheckpoint(run.experimentId(), run.runId());
         lease.acquire(run);
@@ -56,23 +66,36 @@ public class NetworkTrainer {
                 int planned = training.plannedSnapshots();
                 if (store.exists(snapshotKey(run, planned))) {
                     announceStored(run, planned, planned, announce);
-                    return false;
+                    return RunOutcome.ALREADY_STORED;
                 }
                 announceStored(run, planned - 1, planned, announce);
                 LOG.infof("run %s: training %d steps (%d images, %d snapshots) on %s%s", run.runId(),
                         training.totalSteps(), training.totalImages(), planned, training.device(),
                         checkpoint == null ? "" : ", resumed at step " + training.step());
-                active.set(training);
+                Active current = new Active(run.runId(), training, new AtomicBoolean());
+                active.set(current);
+                // The orchestrator marks a run before announcing its cancellation: a cancellation that
+                // arrived before this training was active is seen here.
+                if (cancelledRuns.cancelled(run.experimentId(), run.runId())) {
+                    LOG.infof("run %s: cancelled before it started; not trained", run.runId());
+                    return RunOutcome.CANCELLED;
+                }
                 TrainingOutcome outcome;
                 try (RunMeters meters = new RunMeters(registry, run.runId())) {
                     outcome = training.run(listener(run, planned, meters, announce, report));
                 }
                 if (!outcome.completed()) {
+                    store.put(checkpointKey, training.checkpoint());
+                    if (current.cancelled().get()) {
+                        LOG.infof("run %s: cancelled, stopped at step %d of %d (%d images); checkpoint kept",
+                                run.runId(), outcome.step(), training.totalSteps(), outcome.images());
+                        return RunOutcome.CANCELLED;
+                    }
                     throw new TrainingInterruptedException("training of " + run.runId() + " stopped at step "
-                            + outcome.step() + "; it resumes from its last checkpoint");
+                            + outcome.step() + "; it resumes from the checkpoint written at the stop");
                 }
                 store.delete(checkpointKey);
-                return true;
+                return RunOutcome.TRAINED;
             } finally {
                 active.set(null);
             }
@@ -124,12 +147,22 @@ public class NetworkTrainer {
         return StorageLayout.snapshotModel(run.experimentId(), run.runId(), index);
     }
 
+    /** The orchestrator needs no more of the run: if it is training here, it stops after the current step. */
+    public void cancel(String runId, String reason) {
+        Active current = active.get();
+        if (current != null && current.runId().equals(runId)) {
+            LOG.infof("run %s cancelled (%s): stopping at step %d", runId, reason, current.training().step());
+            current.cancelled().set(true);
+            current.training().cancel();
+        }
+    }
+
     /** A pod being stopped cancels its training; the request comes back and resumes from the checkpoint. */
     void cancelOnShutdown(@Observes ShutdownEvent shutdown) {
-        TrainingRun training = active.get();
-        if (training != null) {
-            LOG.infof("shutting down: stopping training at step %d", training.step());
-            training.cancel();
+        Active current = active.get();
+        if (current != null) {
+            LOG.infof("shutting down: stopping training at step %d", current.training().step());
+            current.training().cancel();
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.emm.core.events.SnapshotSaved;
 import dev.emm.core.events.Topics;
 import dev.emm.core.events.TrainRequested;
 import dev.emm.core.json.Json;
+import dev.emm.service.CancelledRuns;
 import dev.emm.service.EventMeters;
 import dev.emm.service.EventPublisher;
 import dev.emm.service.RunStage;
@@ -19,7 +20,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes train requests one at a time. A repeated request finds its snapshots already stored and
- * only announces them again, so at-least-once delivery never trains a run twice.
+ * only announces them again, so at-least-once delivery never trains a run twice. A request for a
+ * run the orchestrator has cancelled is skipped.
  */
 @ApplicationScoped
 public class TrainRequestConsumer {
@@ -34,6 +36,9 @@ public class TrainRequestConsumer {
 
     @Inject
     EventMeters meters;
+
+    @Inject
+    CancelledRuns cancelledRuns;
 
     @Inject
     @Channel("snapshots-saved")
@@ -51,21 +56,28 @@ public class TrainRequestConsumer {
     @Blocking
     public void onTrainRequest(String payload) {
         RunRef run = Json.read(payload, TrainRequested.class).run();
+        if (cancelledRuns.skip(run, "train", Topics.TRAIN_REQUESTS)) {
+            return;
+        }
         RunStage.execute("train", Topics.TRAIN_REQUESTS, run, meters, failures, () -> train(run));
     }
 
     private void train(RunRef run) {
-        boolean trained;
+        RunOutcome outcome;
         if (run.spec().model().isOptimum()) {
-            OptimumTrainer.Outcome outcome = optimumTrainer.train(run);
-            outcome.snapshots().forEach(this::announce);
-            trained = outcome.trained();
+            OptimumTrainer.Outcome trained = optimumTrainer.train(run);
+            trained.snapshots().forEach(this::announce);
+            outcome = trained.trained() ? RunOutcome.TRAINED : RunOutcome.ALREADY_STORED;
         } else {
-            trained = networkTrainer.train(run, this::announce,
+            outcome = networkTrainer.train(run, this::announce,
                     report -> progress.sendAndForget(Record.of(report.runId(), Json.toString(report))));
         }
-        meters.registry().counter("emm.training.runs", "outcome", trained ? "trained" : "already-stored").increment();
-        LOG.infof("run %s: %s", run.runId(), trained ? "trained" : "already stored, snapshots announced again");
+        meters.registry().counter("emm.training.runs", "outcome", outcome.tag()).increment();
+        LOG.infof("run %s: %s", run.runId(), switch (outcome) {
+            case TRAINED -> "trained";
+            case ALREADY_STORED -> "already stored, snapshots announced again";
+            case CANCELLED -> "cancelled";
+        });
     }
 
     private void announce(SnapshotSaved snapshot) {

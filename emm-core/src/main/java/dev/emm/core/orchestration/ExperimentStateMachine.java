@@ -3,17 +3,21 @@ package dev.emm.core.orchestration;
 import dev.emm.core.events.ExperimentCompleted;
 import dev.emm.core.events.ExperimentProgress;
 import dev.emm.core.events.MetricComputed;
+import dev.emm.core.events.RunCancelled;
 import dev.emm.core.events.RunFailed;
 import dev.emm.core.events.RunRef;
 import dev.emm.core.events.TrainRequested;
+import dev.emm.core.search.EarlyStop;
 import dev.emm.core.search.EmmResult;
 import dev.emm.core.search.EmmSearch;
 import dev.emm.core.search.SearchDecision;
 import dev.emm.core.spec.ExperimentSpec;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -32,19 +36,51 @@ public final class ExperimentStateMachine {
         return advance(empty);
     }
 
+    /**
+     * Records a snapshot's metric. A run decided by {@link EarlyStop} is complete at once and cancelled
+     * (its trainer stops, its queued snapshots are skipped); metrics that still arrive for a decided
+     * run are ignored, so its point is the one the decision was made on.
+     */
     public static Transition onMetric(ExperimentState state, MetricComputed metric) {
         RunRecord run = state.runs().get(metric.run().size());
-        if (state.finished() || run == null || !run.runId().equals(metric.run().runId())) {
+        if (state.finished() || run == null || !run.runId().equals(metric.run().runId()) || run.decision() != null) {
             return new Transition(state, List.of());
         }
+        RunRecord measured = run.withSnapshot(metric.snapshot(), metric.last(), metric.summary());
+        List<Object> cancellations = new ArrayList<>();
+        if (!measured.measuredToTheEnd()) {
+            Optional<EarlyStop.Decision> decision = EarlyStop.decide(state.spec().search(), measured.snapshots());
+            if (decision.isPresent()) {
+                measured = measured.decided(decision.get());
+                cancellations.add(cancellation(state.experimentId(), measured));
+            }
+        }
         Map<Integer, RunRecord> runs = new HashMap<>(state.runs());
-        runs.put(run.size(), run.withSnapshot(metric.snapshot(), metric.last(), metric.summary()));
+        runs.put(run.size(), measured);
         ExperimentState updated = withRuns(state, runs);
         boolean roundComplete = updated.probing().stream().allMatch(size -> updated.runs().get(size).complete());
-        if (roundComplete) {
-            return advance(updated);
+        Transition next = roundComplete ? advance(updated) : new Transition(updated, List.of(progress(updated)));
+        cancellations.addAll(next.events());
+        return new Transition(next.state(), cancellations);
+    }
+
+    /**
+     * A user cancels the experiment: it finishes as {@code cancelled} and every run of the current
+     * round still training is cancelled (the state keeps that round's sizes, so a restart can
+     * cancel them again). A finished experiment (cancelled before, or with its answer)
+     * is left as it is, so a repeated cancel is harmless.
+     */
+    public static Transition cancel(ExperimentState state) {
+        if (state.finished()) {
+            return new Transition(state, List.of());
         }
-        return new Transition(updated, List.of(progress(updated)));
+        EmmResult result = EmmResult.cancelled(state.experimentId(), state.points());
+        ExperimentState cancelled = new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(),
+                result.status(), state.probing(), state.runs(), result, Boolean.FALSE);
+        List<Object> events = new ArrayList<>(cancellations(cancelled));
+        events.add(progress(cancelled));
+        events.add(ExperimentCompleted.of(result));
+        return new Transition(cancelled, events);
     }
 
     public static Transition onRunFailed(ExperimentState state, RunFailed failure) {
@@ -60,17 +96,24 @@ public final class ExperimentStateMachine {
     /**
      * After a restart: announce a finished experiment whose completion the broker never
      * acknowledged, or ask again for every run of the current round that has no complete result.
+     * Cancellations of such an experiment are sent again too (a crash may have come between saving
+     * the state and publishing them; a repeated cancellation is harmless).
      */
     public static List<Object> resume(ExperimentState state) {
-        if (state.finished()) {
-            return state.awaitsAnnouncement() ? List.of(ExperimentCompleted.of(state.result())) : List.of();
+        if (state.finished() && !state.awaitsAnnouncement()) {
+            return List.of();
         }
-        return state.probing().stream()
+        List<Object> events = new ArrayList<>(cancellations(state));
+        if (state.finished()) {
+            events.add(ExperimentCompleted.of(state.result()));
+            return events;
+        }
+        state.probing().stream()
                 .map(size -> state.runs().get(size))
                 .filter(run -> !run.complete())
-                .map(run -> (Object) TrainRequested.of(new RunRef(state.experimentId(), run.runId(), run.size(),
-                        state.spec())))
-                .toList();
+                .map(run -> TrainRequested.of(new RunRef(state.experimentId(), run.runId(), run.size(), state.spec())))
+                .forEach(events::add);
+        return events;
     }
 
     /** The state once the broker has acknowledged the experiment's completed event. */
@@ -104,6 +147,32 @@ public final class ExperimentStateMachine {
         ExperimentState done = new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(),
                 result.status(), List.of(), state.runs(), result, Boolean.FALSE);
         return new Transition(done, List.of(progress(done), ExperimentCompleted.of(result)));
+    }
+
+    /**
+     * The runs that must not go on: those decided early before their last snapshot was measured,
+     * and, in a cancelled experiment, the current round's runs still without a result.
+     */
+    private static List<RunCancelled> cancellations(ExperimentState state) {
+        boolean experimentCancelled = EmmResult.CANCELLED.equals(state.status());
+        List<RunCancelled> cancelled = new ArrayList<>();
+        state.runs().values().stream()
+                .sorted(Comparator.comparingInt(RunRecord::size))
+                .forEach(run -> {
+                    if (run.decision() != null && !run.measuredToTheEnd()) {
+                        cancelled.add(cancellation(state.experimentId(), run));
+                    } else if (experimentCancelled && state.probing().contains(run.size()) && !run.complete()) {
+                        cancelled.add(RunCancelled.of(state.experimentId(), run.runId(), run.size(),
+                                RunCancelled.EXPERIMENT_CANCELLED, null));
+                    }
+                });
+        return cancelled;
+    }
+
+    private static RunCancelled cancellation(String experimentId, RunRecord decided) {
+        String reason = decided.decision().verdict() == EarlyStop.Verdict.MEMORIZING
+                ? RunCancelled.MEMORIZING : RunCancelled.NOT_MEMORIZING;
+        return RunCancelled.of(experimentId, decided.runId(), decided.size(), reason, decided.decision().snapshot());
     }
 
     private static ExperimentState withRuns(ExperimentState state, Map<Integer, RunRecord> runs) {

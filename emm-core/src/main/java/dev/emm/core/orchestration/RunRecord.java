@@ -1,6 +1,7 @@
 package dev.emm.core.orchestration;
 
 import dev.emm.core.metric.MemorizationSummary;
+import dev.emm.core.search.EarlyStop;
 import dev.emm.core.search.SizePoint;
 import java.util.Comparator;
 import java.util.Map;
@@ -9,27 +10,38 @@ import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
- * What the orchestrator knows of one training run: the metric of each snapshot measured so far and,
- * once the final snapshot has been measured, how many snapshots the run has.
+ * What the orchestrator knows of one training run: the metric of each snapshot measured so far,
+ * once the final snapshot has been measured how many snapshots the run has, and the early-stop
+ * {@code decision} once one was made (null in states written before early stopping existed).
  */
-public record RunRecord(int size, String runId, Integer lastSnapshot, Map<Integer, MemorizationSummary> snapshots) {
+public record RunRecord(int size, String runId, Integer lastSnapshot, Map<Integer, MemorizationSummary> snapshots,
+        EarlyStop.Decision decision) {
 
     public RunRecord {
         snapshots = Map.copyOf(snapshots);
     }
 
     public static RunRecord started(int size, String runId) {
-        return new RunRecord(size, runId, null, Map.of());
+        return new RunRecord(size, runId, null, Map.of(), null);
     }
 
     public RunRecord withSnapshot(int snapshot, boolean last, MemorizationSummary summary) {
         Map<Integer, MemorizationSummary> updated = new TreeMap<>(snapshots);
         updated.put(snapshot, summary);
-        return new RunRecord(size, runId, last ? Integer.valueOf(snapshot) : lastSnapshot, updated);
+        return new RunRecord(size, runId, last ? Integer.valueOf(snapshot) : lastSnapshot, updated, decision);
     }
 
-    /** Every snapshot 1..last has a metric. */
+    public RunRecord decided(EarlyStop.Decision earlyDecision) {
+        return new RunRecord(size, runId, lastSnapshot, snapshots, earlyDecision);
+    }
+
+    /** Every snapshot 1..last has a metric, or the run was decided early. */
     public boolean complete() {
+        return decision != null || measuredToTheEnd();
+    }
+
+    /** Every snapshot 1..last has a metric: the trainer has finished, there is nothing to stop. */
+    public boolean measuredToTheEnd() {
         return lastSnapshot != null && IntStream.rangeClosed(1, lastSnapshot).allMatch(snapshots::containsKey);
     }
 

@@ -4,9 +4,25 @@ package dev.emm.core.spec;
  * The EMM search over training-set size: memorization threshold {@code 1 - eps}, the size range,
  * the relative precision of the final bracket (stop when hi/lo <= 1 + precision), how many sizes
  * may train at once, and the factor by which |D| grows while every size still memorizes.
+ *
+ * <p>{@code earlyStop} says when a run that memorizes is stopped before its duration: at the first
+ * snapshot whose ratio ({@value #STOP_ON_RATIO}) or whose Wilson lower bound ({@value #STOP_ON_CI_LOW})
+ * reaches 1 - eps, or never ({@value #STOP_NEVER}). {@code plateauSnapshots} k (0: off) stops a run
+ * as not memorizing once k consecutive snapshots stay below 1 - eps without rising beyond the first
+ * one's interval (see {@code dev.emm.core.search.EarlyStop}).
  */
 public record SearchSpec(Double eps, Integer minSize, Integer maxSize, Double precision, Integer parallelProbes,
-        Double growthFactor) {
+        Double growthFactor, String earlyStop, Integer plateauSnapshots) {
+
+    public static final String STOP_ON_RATIO = "ratio";
+    public static final String STOP_ON_CI_LOW = "ciLow";
+    public static final String STOP_NEVER = "off";
+
+    /** A search that leaves the early-stop settings at their defaults. */
+    public SearchSpec(Double eps, Integer minSize, Integer maxSize, Double precision, Integer parallelProbes,
+            Double growthFactor) {
+        this(eps, minSize, maxSize, precision, parallelProbes, growthFactor, null, null);
+    }
 
     SearchSpec withDefaults() {
         return new SearchSpec(
@@ -15,7 +31,9 @@ public record SearchSpec(Double eps, Integer minSize, Integer maxSize, Double pr
                 maxSize == null ? 640 : maxSize,
                 precision == null ? 0.25 : precision,
                 parallelProbes == null ? 1 : parallelProbes,
-                growthFactor == null ? 2.0 : growthFactor);
+                growthFactor == null ? 2.0 : growthFactor,
+                earlyStop == null ? STOP_ON_RATIO : earlyStop,
+                plateauSnapshots == null ? 0 : plateauSnapshots);
     }
 
     public double threshold() {

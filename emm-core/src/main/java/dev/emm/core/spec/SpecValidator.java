@@ -16,6 +16,8 @@ public final class SpecValidator {
     private static final Set<String> EMA_MODES = Set.of(TrainingSpec.EMA_MODE1, TrainingSpec.EMA_MODE2,
             TrainingSpec.EMA_MODE3, TrainingSpec.EMA_MODE4);
     private static final Set<String> DATA_ORDERS = Set.of(TrainingSpec.RESHUFFLE, TrainingSpec.FIXED);
+    private static final Set<String> EARLY_STOPS = Set.of(SearchSpec.STOP_ON_RATIO, SearchSpec.STOP_ON_CI_LOW,
+            SearchSpec.STOP_NEVER);
 
     private final List<SpecViolation> violations = new ArrayList<>();
 
@@ -161,6 +163,10 @@ public final class SpecValidator {
                 "must be between 1 and 64");
         require(search.growthFactor() > 1 && search.growthFactor() <= 64, "search.growthFactor",
                 "must be above 1 and at most 64, got " + search.growthFactor());
+        require(EARLY_STOPS.contains(search.earlyStop()), "search.earlyStop",
+                "must be one of " + EARLY_STOPS + ", got '" + search.earlyStop() + "'");
+        require(search.plateauSnapshots() == 0 || (search.plateauSnapshots() >= 2 && search.plateauSnapshots() <= 100),
+                "search.plateauSnapshots", "must be 0 (off) or between 2 and 100, got " + search.plateauSnapshots());
     }
 
     private void require(boolean condition, String field, String message) {

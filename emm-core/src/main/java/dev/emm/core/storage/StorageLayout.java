@@ -57,6 +57,11 @@ public final class StorageLayout {
         return runPrefix(experimentId, runId) + "lease.json";
     }
 
+    /** Present while the orchestrator needs no more of the run: workers skip its queued work. */
+    public static String runCancelled(String experimentId, String runId) {
+        return runPrefix(experimentId, runId) + "cancelled.json";
+    }
+
     public static String snapshotPrefix(String experimentId, String runId, int snapshot) {
         return runPrefix(experimentId, runId) + "snapshots/" + String.format("%06d", snapshot) + "/";
     }

@@ -8,6 +8,7 @@ import dev.emm.core.data.ImageSet;
 import dev.emm.core.data.TrainingSubset;
 import dev.emm.core.events.ExperimentCompleted;
 import dev.emm.core.events.MetricComputed;
+import dev.emm.core.events.RunCancelled;
 import dev.emm.core.events.RunFailed;
 import dev.emm.core.events.TrainRequested;
 import dev.emm.core.json.Json;
@@ -25,6 +26,7 @@ import dev.emm.core.spec.SpecValidator;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExperimentStateMachineTest {
@@ -133,5 +135,141 @@ class ExperimentStateMachineTest {
         assertTrue(!legacy.contains("completionAnnounced"), legacy);
         assertEquals(List.of(), ExperimentStateMachine.resume(Json.read(legacy.getBytes(), ExperimentState.class)),
                 "a state written before the field existed was announced by the old code");
+    }
+
+    /** The default preset's search with the given early-stop settings. */
+    private static ExperimentSpec smallPreset(String earlyStop, Integer plateauSnapshots) {
+        return SpecValidator.validated(new ExperimentSpec(null, null, null, null, null,
+                new SearchSpec(null, null, null, null, null, null, earlyStop, plateauSnapshots), "small-ddpmpp-mnist"));
+    }
+
+    /**
+     * Per-snapshot memorized counts of 256 samples for each size the default search probes, shaped
+     * on the default run's measured bests (README: |D| = 16: 0.965 at its 2nd of 3 snapshots, 45:
+     * 0.906, 76: 0.773, 128: 0.285); 16 trains 3 snapshots, 27 trains 5, 45 trains 8, 76 and 128
+     * train 10 (2,500 steps at batch min(64, |D|), a snapshot every 16,000 images and one at the end).
+     */
+    private static final Map<Integer, int[]> DEFAULT_RUN_CURVES = Map.of(
+            16, new int[] {150, 247, 250},
+            27, new int[] {100, 200, 240, 245, 250},
+            45, new int[] {150, 190, 210, 218, 222, 224, 232, 230},
+            76, new int[] {10, 40, 90, 130, 160, 175, 185, 190, 196, 198},
+            128, new int[] {0, 1, 7, 20, 40, 55, 60, 66, 70, 73});
+
+    private record Outcome(ExperimentCompleted completed, Map<Integer, Integer> snapshotsMeasured,
+            List<RunCancelled> cancelled) {
+    }
+
+    /** Drives the state machine, delivering each run's snapshot metrics in order until the run is cancelled. */
+    private static Outcome runDefaultSearch(ExperimentSpec spec) {
+        Transition transition = ExperimentStateMachine.start("default", spec);
+        ExperimentState state = transition.state();
+        Deque<Object> events = new ArrayDeque<>(transition.events());
+        Map<Integer, Integer> measured = new java.util.TreeMap<>();
+        List<RunCancelled> cancelled = new java.util.ArrayList<>();
+        while (!events.isEmpty()) {
+            Object event = events.removeFirst();
+            if (event instanceof ExperimentCompleted done) {
+                return new Outcome(done, measured, cancelled);
+            }
+            if (event instanceof RunCancelled cancellation) {
+                cancelled.add(cancellation);
+            }
+            if (!(event instanceof TrainRequested request)) {
+                continue;
+            }
+            int[] curve = DEFAULT_RUN_CURVES.get(request.run().size());
+            for (int snapshot = 1; snapshot <= curve.length; snapshot++) {
+                int size = request.run().size();
+                if (cancelled.stream().anyMatch(c -> c.size() == size)) {
+                    break;
+                }
+                measured.merge(size, 1, Integer::sum);
+                Transition next = ExperimentStateMachine.onMetric(state, MetricComputed.of(request.run(), snapshot,
+                        snapshot == curve.length, MemorizationSummary.of(curve[snapshot - 1], 256), "k"));
+                state = Json.read(Json.toBytes(next.state()), ExperimentState.class);
+                next.events().stream().filter(RunCancelled.class::isInstance).map(RunCancelled.class::cast)
+                        .forEach(cancelled::add);
+                next.events().stream().filter(e -> !(e instanceof RunCancelled)).forEach(events::addLast);
+            }
+        }
+        throw new AssertionError("the search did not finish");
+    }
+
+    @Test
+    void earlyStopOnTheRatioKeepsTheDefaultBracketAndCancelsTheRunsItDecided() {
+        Outcome full = runDefaultSearch(smallPreset("off", 0));
+        Outcome early = runDefaultSearch(smallPreset("ratio", 0));
+        assertEquals(List.of(45, 76), full.completed().result().bracket());
+        assertEquals(full.completed().result().bracket(), early.completed().result().bracket());
+        assertEquals(Map.of(16, 3, 45, 8, 76, 10, 128, 10), full.snapshotsMeasured());
+        assertEquals(Map.of(16, 2, 45, 7, 76, 10, 128, 10), early.snapshotsMeasured());
+        assertEquals(List.of(), full.cancelled());
+        assertEquals(List.of(RunCancelled.of("default", "default-n16-s0", 16, RunCancelled.MEMORIZING, 2),
+                RunCancelled.of("default", "default-n45-s0", 45, RunCancelled.MEMORIZING, 7)), early.cancelled());
+        assertEquals(247 / 256.0, early.completed().result().points().get(0).ratio(), 1e-12,
+                "a stopped run reports the snapshot it was decided on");
+        assertEquals(250 / 256.0, full.completed().result().points().get(0).ratio(), 1e-12);
+    }
+
+    @Test
+    void thePlateauRuleCanMoveTheDefaultBracketSoTheDefaultPresetLeavesItOff() {
+        assertEquals(0, smallPreset(null, null).search().plateauSnapshots());
+        assertEquals(SearchSpec.STOP_ON_RATIO, smallPreset(null, null).search().earlyStop());
+        // |D| = 45 measures 0.852 [0.803, 0.890], then 0.867 and 0.875, both inside that interval: a
+        // 3-snapshot plateau rule stops it at snapshot 6, before its 0.906 at snapshot 7, so the search
+        // bisects below 45 and the bracket becomes [27, 45) instead of [45, 76).
+        Outcome plateau = runDefaultSearch(smallPreset("ratio", 3));
+        assertEquals(List.of(27, 45), plateau.completed().result().bracket());
+        assertTrue(plateau.cancelled().contains(RunCancelled.of("default", "default-n45-s0", 45,
+                RunCancelled.NOT_MEMORIZING, 6)), plateau.cancelled().toString());
+    }
+
+    @Test
+    void aMetricForADecidedRunChangesNothing() {
+        Transition started = ExperimentStateMachine.start("exp6", smallPreset("ratio", 0));
+        var run = ((TrainRequested) started.events().get(0)).run();
+        Transition decided = ExperimentStateMachine.onMetric(started.state(),
+                MetricComputed.of(run, 1, false, MemorizationSummary.of(240, 256), "k"));
+        assertEquals(RunCancelled.of("exp6", run.runId(), 16, RunCancelled.MEMORIZING, 1), decided.events().get(0));
+        assertTrue(decided.events().stream().anyMatch(e -> e instanceof TrainRequested r && r.run().size() == 128));
+        Transition late = ExperimentStateMachine.onMetric(decided.state(),
+                MetricComputed.of(run, 2, false, MemorizationSummary.of(256, 256), "k"));
+        assertEquals(List.of(), late.events());
+        assertEquals(decided.state(), late.state());
+        List<Object> resumed = ExperimentStateMachine.resume(decided.state());
+        assertEquals(RunCancelled.of("exp6", run.runId(), 16, RunCancelled.MEMORIZING, 1), resumed.get(0),
+                "a restart sends the cancellation again, in case it was never published");
+        assertEquals(128, ((TrainRequested) resumed.get(1)).run().size());
+    }
+
+    @Test
+    void aRunDecidedAtItsLastSnapshotIsNotCancelled() {
+        Transition started = ExperimentStateMachine.start("exp7", smallPreset("ratio", 0));
+        var run = ((TrainRequested) started.events().get(0)).run();
+        Transition last = ExperimentStateMachine.onMetric(started.state(),
+                MetricComputed.of(run, 1, true, MemorizationSummary.of(240, 256), "k"));
+        assertTrue(last.events().stream().noneMatch(RunCancelled.class::isInstance), last.events().toString());
+    }
+
+    @Test
+    void cancellingAnExperimentCancelsItsRunningRunsOnceAndIgnoresLaterMetrics() {
+        Transition started = ExperimentStateMachine.start("exp8", smallPreset("ratio", 0));
+        var run = ((TrainRequested) started.events().get(0)).run();
+        Transition cancelled = ExperimentStateMachine.cancel(started.state());
+        assertEquals("cancelled", cancelled.state().status());
+        assertEquals(RunCancelled.of("exp8", run.runId(), 16, RunCancelled.EXPERIMENT_CANCELLED, null),
+                cancelled.events().get(0));
+        ExperimentCompleted completed = (ExperimentCompleted) cancelled.events().get(2);
+        assertEquals("cancelled", completed.result().status());
+        assertEquals(null, completed.result().emm());
+
+        assertEquals(List.of(), ExperimentStateMachine.cancel(cancelled.state()).events(), "a repeated cancel");
+        assertEquals(List.of(), ExperimentStateMachine.onMetric(cancelled.state(),
+                MetricComputed.of(run, 1, false, MemorizationSummary.of(240, 256), "k")).events());
+        ExperimentState restored = Json.read(Json.toBytes(cancelled.state()), ExperimentState.class);
+        assertEquals(List.of(cancelled.events().get(0), completed), ExperimentStateMachine.resume(restored),
+                "restarted before the broker acknowledged: the run is cancelled and the end announced again");
+        assertEquals(List.of(), ExperimentStateMachine.resume(ExperimentStateMachine.completionAnnounced(restored)));
     }
 }

@@ -66,6 +66,22 @@ class SpecValidatorTest {
     }
 
     @Test
+    void earlyStopDefaultsToTheRatioWithThePlateauRuleOff() {
+        SearchSpec defaults = SpecValidator.validated(parse("{}")).search();
+        assertEquals("ratio", defaults.earlyStop());
+        assertEquals(0, defaults.plateauSnapshots());
+        SearchSpec chosen = SpecValidator.validated(parse(
+                "{\"search\":{\"earlyStop\":\"ciLow\",\"plateauSnapshots\":3}}")).search();
+        assertEquals("ciLow", chosen.earlyStop());
+        assertEquals(3, chosen.plateauSnapshots());
+        InvalidSpecException error = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
+                "{\"search\":{\"earlyStop\":\"soon\",\"plateauSnapshots\":1}}")));
+        assertEquals(List.of("search.earlyStop", "search.plateauSnapshots"),
+                error.violations().stream().map(SpecViolation::field).toList());
+        assertTrue(error.getMessage().contains("must be 0 (off) or between 2 and 100, got 1"), error.getMessage());
+    }
+
+    @Test
     void batchCapIsOffByDefaultAndAppliesOnlyBelowTheBatchSize() {
         TrainingSpec paper = SpecValidator.validated(parse("{}")).training();
         assertEquals(false, paper.capBatchAtDatasetSize());
