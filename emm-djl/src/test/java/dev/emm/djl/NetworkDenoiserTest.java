@@ -70,6 +70,36 @@ class NetworkDenoiserTest {
         }
     }
 
+    /**
+     * libtorch's grad mode is per thread and DJL switches it off only on the thread that loads the
+     * engine; a service loads the engine at start (its device check) and samples on a worker thread.
+     */
+    @Test
+    void aDenoiserSamplesOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+        byte[] snapshot = trainBriefly("edm", null, 0, "ddpmpp");
+        double[][] x = randomRows(3, 64, 5);
+        double[][] here;
+        try (NetworkDenoiser d = new NetworkDenoiser(snapshot, Device.cpu())) {
+            here = d.denoise(x, 0.7, null);
+        }
+        AtomicReference<Object> elsewhere = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try (NetworkDenoiser d = new NetworkDenoiser(snapshot, Device.cpu())) {
+                elsewhere.set(d.denoise(x, 0.7, null));
+            } catch (RuntimeException e) {
+                elsewhere.set(e);
+            }
+        });
+        worker.start();
+        worker.join();
+        if (elsewhere.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        for (int r = 0; r < 3; r++) {
+            assertArrayEquals(here[r], ((double[][]) elsewhere.get())[r], 0.0);
+        }
+    }
+
     @Test
     void emaSnapshotsAreMarkedAndConditionalLabelsAreChecked() {
         byte[] snapshot = trainBriefly("vp", 1000.0, 10, "ncsnpp");
