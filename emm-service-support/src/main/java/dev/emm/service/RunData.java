@@ -50,10 +50,9 @@ public class RunData {
             return new TrainingSubset(readImageSet(key), labelDim);
         }
         DataSpec data = run.spec().data();
-        TrainingSubset subset = data.mix() == null
-                ? TrainingSubset.materialize(dataset(data.dataset()), data, run.size())
-                : TrainingSubset.materialize(dataset(data.dataset()), dataset(data.mix().dataset()), mapping(data),
-                        data, run.size());
+        TrainingSubset subset = TrainingSubset.materialize(dataset(data.dataset()),
+                manifest(data.dataset()).classNames(), data.mix() == null ? null : dataset(data.mix().dataset()),
+                data.mix() == null ? null : mapping(data), data, run.size());
         store.put(key, ImageSetCodec.toBytes(subset.images()));
         return subset;
     }

@@ -1,8 +1,6 @@
 package dev.emm.core.data;
 
 import dev.emm.core.spec.MixSpec;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,12 +11,14 @@ import java.util.Map;
  * class-balanced subset of {@code perClass} images in each of the first C classes, a share alpha
  * of every class comes from a secondary dataset with the same class semantics.
  *
- * <p>The rule, exact and documented in docs/DATASETS.md: each class takes
- * {@code k = round_half_up(alpha * perClass)} images from the secondary, computed in decimal with
- * alpha at its shortest decimal representation (0.35 * 10 = 3.5 -> 4, free of binary floating-point
- * error), and {@code perClass - k} from the primary. From each source a class takes its first images
- * in that source's order, so subsets stay nested as perClass grows at a fixed alpha (k and
- * perClass - k never decrease). Pure functions: nothing here reads or writes a store.
+ * <p>The rule is the paper's ({@code intra_diversity.py}: {@code cifar10_num = int(max_idx * (1 -
+ * inter_rate))}, the rest from ImageNet), applied to each class: a class of perClass images takes
+ * {@code int(perClass * (1 - alpha))} from the primary, computed in double arithmetic and truncated
+ * exactly as Python computes it (so 1000 images at alpha 0.9 take 99 from the primary, since
+ * 1 - 0.9 is 0.09999999999999998), and the rest, k, from the secondary. From each source a class
+ * takes its first images in that source's order, so subsets stay nested as perClass grows at a
+ * fixed alpha (k and perClass - k never decrease). Pure functions: nothing here reads or writes a
+ * store.
  */
 public final class IntraClassMix {
 
@@ -107,7 +107,7 @@ public final class IntraClassMix {
         }
     }
 
-    /** {@code round_half_up(alpha * perClass)}, in decimal, for alpha in [0, 1]. */
+    /** {@code perClass - int(perClass * (1 - alpha))} in double arithmetic, for alpha in [0, 1]: the paper's split. */
     public static int secondaryCount(int perClass, double alpha) {
         if (perClass < 0) {
             throw new IllegalArgumentException("perClass must be >= 0, was " + perClass);
@@ -115,8 +115,7 @@ public final class IntraClassMix {
         if (!(alpha >= 0.0 && alpha <= 1.0)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], was " + alpha);
         }
-        return BigDecimal.valueOf(alpha).multiply(BigDecimal.valueOf(perClass)).setScale(0, RoundingMode.HALF_UP)
-                .intValueExact();
+        return perClass - (int) (perClass * (1 - alpha));
     }
 
     public static Counts counts(int perClass, double alpha) {

@@ -1,17 +1,27 @@
 package dev.emm.core.data;
 
+import dev.emm.core.spec.DataSpec;
+
 /**
- * Brings images to a power-of-two resolution the way the paper's data are prepared: a side that is
- * not a power of two is zero-padded, centred, to the next one (MNIST 28 -> 32), then the image is
- * reduced by area averaging (each output pixel is the rounded mean of a k x k block). Upsampling
- * is refused: it would invent detail the metric then rewards.
+ * Brings images to a power-of-two resolution the way the paper's data are prepared
+ * ({@code dataset_tool.py}): a side that is not a power of two is zero-padded, centred, to the next
+ * one (MNIST 28 -> 32, as its {@code open_mnist} does), then the image is reduced with
+ * {@link DataSpec#LANCZOS} (Pillow's LANCZOS resize, the paper's) or {@link DataSpec#AREA} (each
+ * output pixel the rounded mean of a k x k block). Upsampling is refused: it would invent detail
+ * the metric then rewards. A mix source with {@code centerCrop} is instead cropped to its central
+ * square and LANCZOS-resized up or down, as {@code dataset_tool.py --transform=center-crop} does.
  */
 public final class Resampling {
 
     private Resampling() {
     }
 
-    public static ImageSet toResolution(ImageSet source, int resolution) {
+    /** The images at {@code resolution} x {@code resolution}, reduced by {@code method} ({@code data.resampling}). */
+    public static ImageSet toResolution(ImageSet source, int resolution, String method) {
+        if (!DataSpec.LANCZOS.equals(method) && !DataSpec.AREA.equals(method)) {
+            throw new IllegalArgumentException("data.resampling must be '" + DataSpec.LANCZOS + "' or '"
+                    + DataSpec.AREA + "', got '" + method + "'");
+        }
         ImageSet padded = padToPowerOfTwo(source);
         if (padded.height() == resolution && padded.width() == resolution) {
             return padded;
@@ -24,7 +34,45 @@ public final class Resampling {
             throw new IllegalArgumentException("resolution " + resolution + " exceeds the dataset's "
                     + padded.height() + "x" + padded.width() + "; upsampling is not supported");
         }
-        return areaDownsample(padded, padded.height() / resolution);
+        return DataSpec.AREA.equals(method) ? areaDownsample(padded, padded.height() / resolution)
+                : lanczos(padded, resolution);
+    }
+
+    /**
+     * The central square of each image (side min(height, width), offset floor((side - crop) / 2) on
+     * each axis) LANCZOS-resized to {@code resolution}, larger or smaller: {@code dataset_tool.py}'s
+     * {@code center_crop} transform, which the paper applies to the ImageNet images it mixes in.
+     */
+    public static ImageSet centerCropTo(ImageSet source, int resolution) {
+        int crop = Math.min(source.height(), source.width());
+        int top = (source.height() - crop) / 2;
+        int left = (source.width() - crop) / 2;
+        int channels = source.channels();
+        byte[] from = source.pixels();
+        byte[] to = new byte[Math.multiplyExact(source.size() * channels, resolution * resolution)];
+        byte[] plane = new byte[crop * crop];
+        for (int p = 0; p < source.size() * channels; p++) {
+            for (int y = 0; y < crop; y++) {
+                System.arraycopy(from, (p * source.height() + top + y) * source.width() + left, plane, y * crop, crop);
+            }
+            byte[] resized = crop == resolution ? plane
+                    : LanczosResize.resizePlane(plane, crop, crop, resolution, resolution);
+            System.arraycopy(resized, 0, to, p * resolution * resolution, resolution * resolution);
+        }
+        return new ImageSet(channels, resolution, resolution, source.classCount(), source.labels(), to);
+    }
+
+    private static ImageSet lanczos(ImageSet source, int resolution) {
+        int side = source.height();
+        byte[] from = source.pixels();
+        byte[] to = new byte[Math.multiplyExact(source.size() * source.channels(), resolution * resolution)];
+        byte[] plane = new byte[side * side];
+        for (int p = 0; p < source.size() * source.channels(); p++) {
+            System.arraycopy(from, p * side * side, plane, 0, side * side);
+            byte[] resized = LanczosResize.resizePlane(plane, side, side, resolution, resolution);
+            System.arraycopy(resized, 0, to, p * resolution * resolution, resolution * resolution);
+        }
+        return new ImageSet(source.channels(), resolution, resolution, source.classCount(), source.labels(), to);
     }
 
     static ImageSet padToPowerOfTwo(ImageSet source) {

@@ -13,11 +13,12 @@ import java.util.Optional;
 /**
  * Whether the registered datasets can supply every subset an experiment may train on, decided
  * from their manifests alone (no pixels are read), before anything trains. It applies the same
- * rules as {@link TrainingSubset#materialize} and {@link Resampling#toResolution}: the first
- * {@code data.classes} classes, class c needing ceil((|D| - c) / C) images at the largest size
+ * rules as {@link TrainingSubset#materialize} and {@link Resampling#toResolution}: the selected
+ * classes ({@link ClassSelection}), class c needing ceil((|D| - c) / C) images at the largest size
  * {@code search.maxSize} (subsets are nested, so the largest one suffices), with a mix's share
- * k = round_half_up(alpha x that) taken from the second dataset; power-of-two zero padding then
- * area downsampling, never upsampling. It is slightly stricter than materializing: with alpha > 0
+ * {@link IntraClassMix#secondaryCount} taken from the second dataset; power-of-two zero padding then
+ * downsampling, never upsampling (a centre-cropped mix source is resized to any resolution). It is
+ * slightly stricter than materializing: with alpha > 0
  * the second dataset's shape and classes must fit even when the rounding takes no image from it
  * at {@code search.maxSize}.
  */
@@ -54,12 +55,15 @@ public final class SubsetFeasibility {
             return violations;
         }
         DatasetManifest first = primary.get();
-        int classes = data.classes();
-        if (classes > first.classCount()) {
-            violations.add(new SpecViolation("data.classes", "is " + classes + " but dataset '" + first.name()
-                    + "' has " + first.classCount() + " classes"));
+        int[] selected;
+        try {
+            selected = ClassSelection.resolve(data, first.classNames(), first.classCount());
+        } catch (IllegalArgumentException e) {
+            String field = data.selectClasses() == null ? "data.classes" : "data.selectClasses";
+            violations.add(new SpecViolation(field, e.getMessage().replaceFirst("^" + field + " ", "")));
             return violations;
         }
+        int classes = selected.length;
         resolutionProblem(first, data.resolution()).ifPresent(problem ->
                 violations.add(new SpecViolation("data.resolution", problem)));
 
@@ -75,10 +79,10 @@ public final class SubsetFeasibility {
         int primaryShortCount = 0;
         for (int c = 0; c < classes; c++) {
             int need = wanted[c] - fromSecondary[c];
-            int have = first.countPerClass().get(c);
+            int have = first.countPerClass().get(selected[c]);
             if (have < need) {
                 if (primaryShortCount++ < LISTED) {
-                    primaryShort.add(describe(first, c) + " has " + have + ", needs " + need + " (" + (need - have)
+                    primaryShort.add(describe(first, selected[c]) + " has " + have + ", needs " + need + " (" + (need - have)
                             + " short)");
                 }
             }
@@ -88,7 +92,7 @@ public final class SubsetFeasibility {
                     + "class-balanced subset of " + maxSize + " images in " + classes + " classes"
                     + (mixing ? " with " + share(mix) + " from '" + mix.dataset() + "'" : "") + ": "
                     + listing(primaryShort, primaryShortCount) + "; the largest size it can supply is "
-                    + largestFeasible(spec, first, null)));
+                    + largestFeasible(spec, selected, first, null)));
         }
         if (!mixing) {
             return violations;
@@ -99,11 +103,14 @@ public final class SubsetFeasibility {
                     + second.channels() + " channel(s) but '" + first.name() + "' has " + first.channels()
                     + "; a mix needs both the same"));
         }
-        resolutionProblem(second, data.resolution()).ifPresent(problem ->
-                violations.add(new SpecViolation("data.mix.dataset", problem)));
+        if (!mix.cropsToCenter()) {
+            resolutionProblem(second, data.resolution()).ifPresent(problem ->
+                    violations.add(new SpecViolation("data.mix.dataset", problem + " (data.mix.centerCrop resizes"
+                            + " any shape)")));
+        }
         int[] mapped;
         try {
-            mapped = mapClasses(mix, first, second, classes);
+            mapped = mapClasses(mix, first, second, selected);
         } catch (IllegalArgumentException e) {
             violations.add(new SpecViolation(mix.byName() ? "data.mix.classMap" : "data.mix.dataset", e.getMessage()));
             return violations;
@@ -114,7 +121,7 @@ public final class SubsetFeasibility {
             int have = second.countPerClass().get(mapped[c]);
             if (have < fromSecondary[c]) {
                 if (secondaryShortCount++ < LISTED) {
-                    secondaryShort.add(describe(second, mapped[c]) + " (for class " + c + ") has " + have + ", needs "
+                    secondaryShort.add(describe(second, mapped[c]) + " (for " + describe(first, selected[c]) + ") has " + have + ", needs "
                             + fromSecondary[c] + " (" + (fromSecondary[c] - have) + " short)");
                 }
             }
@@ -123,7 +130,7 @@ public final class SubsetFeasibility {
             violations.add(new SpecViolation("data.mix.alpha", "dataset '" + second.name() + "' cannot supply "
                     + share(mix) + " of a subset of " + maxSize + " images (search.maxSize): "
                     + listing(secondaryShort, secondaryShortCount) + "; the largest size it can supply is "
-                    + largestFeasible(spec, first, second)));
+                    + largestFeasible(spec, selected, first, second)));
         }
         return violations;
     }
@@ -162,12 +169,13 @@ public final class SubsetFeasibility {
      * The largest |D| up to {@code search.maxSize} that the datasets can supply for this spec (0 when
      * none); with a null {@code secondary}, only the primary's share is counted.
      */
-    static int largestFeasible(ExperimentSpec spec, DatasetManifest primary, DatasetManifest secondary) {
+    static int largestFeasible(ExperimentSpec spec, int[] selected, DatasetManifest primary,
+            DatasetManifest secondary) {
         int low = 0;
         int high = spec.search().maxSize();
         while (low < high) {
             int mid = low + (high - low + 1) / 2;
-            if (supplies(spec, primary, secondary, mid)) {
+            if (supplies(spec, selected, primary, secondary, mid)) {
                 low = mid;
             } else {
                 high = mid - 1;
@@ -176,23 +184,23 @@ public final class SubsetFeasibility {
         return low;
     }
 
-    private static boolean supplies(ExperimentSpec spec, DatasetManifest primary, DatasetManifest secondary,
-            int size) {
+    private static boolean supplies(ExperimentSpec spec, int[] selected, DatasetManifest primary,
+            DatasetManifest secondary, int size) {
         DataSpec data = spec.data();
         MixSpec mix = data.mix();
-        int classes = data.classes();
+        int classes = selected.length;
         int[] wanted = TrainingSubset.perClassCounts(size, classes);
         int[] mapped = null;
         if (mix != null && secondary != null && mix.alpha() > 0) {
             try {
-                mapped = mapClasses(mix, primary, secondary, classes);
+                mapped = mapClasses(mix, primary, secondary, selected);
             } catch (IllegalArgumentException e) {
                 return false;
             }
         }
         for (int c = 0; c < classes; c++) {
             int k = mix == null ? 0 : IntraClassMix.secondaryCount(wanted[c], mix.alpha());
-            if (primary.countPerClass().get(c) < wanted[c] - k) {
+            if (primary.countPerClass().get(selected[c]) < wanted[c] - k) {
                 return false;
             }
             if (k > 0 && secondary != null && (mapped == null || secondary.countPerClass().get(mapped[c]) < k)) {
@@ -202,24 +210,24 @@ public final class SubsetFeasibility {
         return true;
     }
 
-    /** The secondary class of each of the first {@code classes} primary classes; throws naming the problem. */
-    private static int[] mapClasses(MixSpec mix, DatasetManifest primary, DatasetManifest secondary, int classes) {
+    /** The secondary class of each selected primary class; throws naming the problem. */
+    private static int[] mapClasses(MixSpec mix, DatasetManifest primary, DatasetManifest secondary, int[] selected) {
         ClassMapping mapping = IntraClassMix.mapping(mix, primary.classNames(), secondary.classNames());
-        int[] mapped = new int[classes];
+        int[] mapped = new int[selected.length];
         int[] usedBy = new int[secondary.classCount()];
         Arrays.fill(usedBy, -1);
-        for (int c = 0; c < classes; c++) {
-            int s = mapping.secondaryClass(c);
+        for (int c = 0; c < selected.length; c++) {
+            int s = mapping.secondaryClass(selected[c]);
             if (s < 0 || s >= secondary.classCount()) {
                 throw new IllegalArgumentException("dataset '" + secondary.name() + "' has " + secondary.classCount()
-                        + " classes, so it has no class " + s + " to stand in for class " + c + " of '" + primary.name()
-                        + "' (classes match by index; data.classes is " + classes + ")");
+                        + " classes, so it has no class " + s + " to stand in for class " + selected[c] + " of '"
+                        + primary.name() + "' (classes match by index)");
             }
             if (usedBy[s] >= 0) {
-                throw new IllegalArgumentException("classes " + usedBy[s] + " and " + c + " of '" + primary.name()
-                        + "' both map to " + describe(secondary, s));
+                throw new IllegalArgumentException("classes " + usedBy[s] + " and " + selected[c] + " of '"
+                        + primary.name() + "' both map to " + describe(secondary, s));
             }
-            usedBy[s] = c;
+            usedBy[s] = selected[c];
             mapped[c] = s;
         }
         return mapped;

@@ -5,18 +5,22 @@ import dev.emm.core.spec.DataSpec;
 import dev.emm.core.spec.LabelMode;
 import dev.emm.core.spec.MixSpec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The exact images a run trains on and the metric compares against: the first {@code C} classes,
- * nested and class-balanced (class c contributes its first ceil((|D| - c) / C) images in source
- * order, so every smaller subset is a prefix-per-class of a larger one), brought to the run's
- * resolution, with conditioning labels formed by the spec's label mode.
+ * The exact images a run trains on and the metric compares against: C classes (the first C, or
+ * those {@code data.selectClasses} names, see {@link ClassSelection}), nested and class-balanced
+ * (class c contributes its first ceil((|D| - c) / C) images in source order, so every smaller
+ * subset is a prefix-per-class of a larger one), brought to the run's resolution by
+ * {@code data.resampling}, with conditioning labels formed by the spec's label mode (with true
+ * labels, or none, an image of class c is labelled c, its position in the selection).
  *
  * <p>With a mix ({@code data.mix}, intra-class diversity) class c's share is split by
- * {@link IntraClassMix#secondaryCount}: k = round_half_up(alpha x wanted(c)) images come from the
- * second dataset (its first k images of the class that stands in for c, in its own source order)
- * and wanted(c) - k from the primary (its first ones of class c). Both counts never decrease as
+ * {@link IntraClassMix#secondaryCount}: wanted(c) - int(wanted(c) x (1 - alpha)) images come from
+ * the second dataset (its first ones of the class that stands in for c, in its own source order,
+ * centre-cropped first with {@code data.mix.centerCrop}) and the rest from the primary (its first
+ * ones of class c). Both counts never decrease as
  * |D| grows, so mixed subsets stay nested. The subset lists the primary images first, in the
  * primary's source order, then the secondary images, in the secondary's source order, labelled
  * with the primary class they stand in for; at alpha 0 it equals the unmixed subset. Each part is
@@ -30,13 +34,13 @@ public record TrainingSubset(ImageSet images, int labelDim) {
     /** Salt of the random labels of secondary images, so they never share a stream with primary ones. */
     private static final long SECONDARY_SALT = 0x5EC0_4DA2_7A11_D00DL;
 
-    /** The subset of an unmixed spec; a spec with {@code data.mix} needs the second dataset. */
+    /** The subset of an unmixed spec that selects classes by index only; a spec with {@code data.mix} needs the second dataset. */
     public static TrainingSubset materialize(ImageSet source, DataSpec data, int size) {
         if (data.mix() != null) {
             throw new IllegalArgumentException("data.mix takes a share from dataset '" + data.mix().dataset()
                     + "': materialize the subset with the second dataset");
         }
-        return build(source, null, null, data, size);
+        return build(source, null, null, null, data, size);
     }
 
     /**
@@ -54,19 +58,31 @@ public record TrainingSubset(ImageSet images, int labelDim) {
     /** The subset with {@code secondary}'s classes standing in for the primary's through {@code mapping}. */
     public static TrainingSubset materialize(ImageSet source, ImageSet secondary, ClassMapping mapping, DataSpec data,
             int size) {
+        return materialize(source, null, secondary, mapping, data, size);
+    }
+
+    /**
+     * The subset of any spec: {@code classNames} (the primary's manifest's) resolve classes that
+     * {@code data.selectClasses} names; {@code secondary} and {@code mapping} are used only with
+     * {@code data.mix}.
+     */
+    public static TrainingSubset materialize(ImageSet source, List<String> classNames, ImageSet secondary,
+            ClassMapping mapping, DataSpec data, int size) {
         if (data.mix() != null && secondary == null) {
             throw new IllegalArgumentException("data.mix takes a share from dataset '" + data.mix().dataset()
                     + "' but no second dataset was given");
         }
-        return build(source, data.mix() == null ? null : secondary, mapping, data, size);
+        return build(source, classNames, data.mix() == null ? null : secondary, mapping, data, size);
     }
 
-    private static TrainingSubset build(ImageSet source, ImageSet secondary, ClassMapping mapping, DataSpec data,
-            int size) {
-        int classes = data.classes();
-        if (classes > source.classCount()) {
-            throw new IllegalArgumentException("data.classes is " + classes + " but dataset '" + data.dataset()
-                    + "' has " + source.classCount() + " classes");
+    private static TrainingSubset build(ImageSet source, List<String> classNames, ImageSet secondary,
+            ClassMapping mapping, DataSpec data, int size) {
+        int[] selected = ClassSelection.resolve(data, classNames, source.classCount());
+        int classes = selected.length;
+        int[] position = new int[source.classCount()];
+        Arrays.fill(position, -1);
+        for (int c = 0; c < classes; c++) {
+            position[selected[c]] = c;
         }
         int[] wanted = perClassCounts(size, classes);
         int[] fromPrimary = wanted.clone();
@@ -82,24 +98,25 @@ public record TrainingSubset(ImageSet images, int labelDim) {
                 if (mix.alpha() == 0) {
                     continue;
                 }
-                int s = mapping.secondaryClass(c);
+                int s = mapping.secondaryClass(selected[c]);
                 if (s < 0 || s >= secondary.classCount()) {
-                    throw new IllegalArgumentException("class " + c + " of dataset '" + data.dataset()
+                    throw new IllegalArgumentException("class " + selected[c] + " of dataset '" + data.dataset()
                             + "' maps to class " + s + " of dataset '" + mix.dataset() + "', which has "
                             + secondary.classCount() + " classes");
                 }
                 if (standsFor[s] >= 0) {
-                    throw new IllegalArgumentException("classes " + standsFor[s] + " and " + c + " of dataset '"
-                            + data.dataset() + "' both map to class " + s + " of dataset '" + mix.dataset() + "'");
+                    throw new IllegalArgumentException("classes " + selected[standsFor[s]] + " and " + selected[c]
+                            + " of dataset '" + data.dataset() + "' both map to class " + s + " of dataset '"
+                            + mix.dataset() + "'");
                 }
                 standsFor[s] = c;
             }
         }
         int[] available = source.countPerClass();
         for (int c = 0; c < classes; c++) {
-            if (available[c] < fromPrimary[c]) {
-                throw new IllegalArgumentException("dataset '" + data.dataset() + "' has " + available[c]
-                        + " images of class " + c + " but a subset of " + size + " needs " + fromPrimary[c]);
+            if (available[selected[c]] < fromPrimary[c]) {
+                throw new IllegalArgumentException("dataset '" + data.dataset() + "' has " + available[selected[c]]
+                        + " images of class " + selected[c] + " but a subset of " + size + " needs " + fromPrimary[c]);
             }
         }
         if (secondary != null) {
@@ -109,19 +126,21 @@ public record TrainingSubset(ImageSet images, int labelDim) {
                 if (c >= 0 && secondaryAvailable[s] < fromSecondary[c]) {
                     throw new IllegalArgumentException("dataset '" + mix.dataset() + "' has " + secondaryAvailable[s]
                             + " images of class " + s + " but a subset of " + size + " with alpha " + mix.alpha()
-                            + " needs " + fromSecondary[c] + " of them (for class " + c + ")");
+                            + " needs " + fromSecondary[c] + " of them (for class " + selected[c] + ")");
                 }
             }
         }
 
         int primaryCount = Arrays.stream(fromPrimary).sum();
         int[] sourceIndex = new int[primaryCount];
+        int[] sourceClass = new int[primaryCount];
         int[] taken = new int[classes];
         int next = 0;
         for (int i = 0; i < source.size() && next < primaryCount; i++) {
-            int label = source.label(i);
-            if (label < classes && taken[label] < fromPrimary[label]) {
-                taken[label]++;
+            int c = position[source.label(i)];
+            if (c >= 0 && taken[c] < fromPrimary[c]) {
+                taken[c]++;
+                sourceClass[next] = c;
                 sourceIndex[next++] = i;
             }
         }
@@ -142,14 +161,10 @@ public record TrainingSubset(ImageSet images, int labelDim) {
         }
 
         int labelDim = labelDim(data, size);
-        int[] primaryLabels = new int[primaryCount];
-        int[] secondaryLabels = new int[secondaryCount];
+        int[] primaryLabels = sourceClass;
+        int[] secondaryLabels = secondaryStandsFor;
         switch (data.labelMode()) {
             case NONE, TRUE -> {
-                for (int j = 0; j < primaryCount; j++) {
-                    primaryLabels[j] = source.label(sourceIndex[j]);
-                }
-                secondaryLabels = secondaryStandsFor;
             }
             case RANDOM -> {
                 primaryLabels = randomLabels(sourceIndex, data.labelClasses(), data.labelSeed());
@@ -163,12 +178,13 @@ public record TrainingSubset(ImageSet images, int labelDim) {
         }
         int labelCount = Math.max(labelDim, classes);
         ImageSet primaryPart = Resampling.toResolution(select(source, sourceIndex, primaryLabels, labelCount),
-                data.resolution());
+                data.resolution(), data.resampling());
         if (secondaryCount == 0) {
             return new TrainingSubset(primaryPart, labelDim);
         }
-        ImageSet secondaryPart = Resampling.toResolution(select(secondary, secondaryIndex, secondaryLabels, labelCount),
-                data.resolution());
+        ImageSet secondaryImages = select(secondary, secondaryIndex, secondaryLabels, labelCount);
+        ImageSet secondaryPart = mix.cropsToCenter() ? Resampling.centerCropTo(secondaryImages, data.resolution())
+                : Resampling.toResolution(secondaryImages, data.resolution(), data.resampling());
         if (primaryPart.channels() != secondaryPart.channels()) {
             throw new IllegalArgumentException("dataset '" + data.dataset() + "' has " + primaryPart.channels()
                     + " channel(s) but dataset '" + mix.dataset() + "' has " + secondaryPart.channels()

@@ -21,10 +21,13 @@ public record ExperimentSpec(
 
     /** The same spec with every omitted field set to its default; validate the result. */
     public ExperimentSpec withDefaults() {
+        DataSpec completeData = (data == null ? new DataSpec(null, null, null, null, null, null, null, null, null) : data)
+                .withDefaults();
         return new ExperimentSpec(
                 name == null ? "experiment" : name,
-                (data == null ? new DataSpec(null, null, null, null, null, null, null) : data).withDefaults(),
-                (model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model).withDefaults(),
+                completeData,
+                (model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model)
+                        .withDefaults(completeData.resolution()),
                 (training == null ? new TrainingSpec(null, null, null, null, null, null, null, null, null, null,
                         null, null, null, null, null, null) : training).withDefaults(),
                 (sampling == null ? new SamplingSpec(null, null, null, null, null, null, null, null, null, null, null)

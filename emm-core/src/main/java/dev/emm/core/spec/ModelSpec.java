@@ -1,5 +1,6 @@
 package dev.emm.core.spec;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -22,7 +23,13 @@ public record ModelSpec(
     public static final String DDPMPP = "ddpmpp";
     public static final String NCSNPP = "ncsnpp";
 
-    ModelSpec withDefaults() {
+    /**
+     * Every null field at its default. Attention defaults to the network's second level,
+     * {@code imageResolution / 2}, as the paper's run instructions set {@code --attn-resolutions}
+     * (16 for 32x32 images, 8 for 16x16, 4 for 8x8: the same architecture at every resolution);
+     * a network of one level has no second level and gets none.
+     */
+    ModelSpec withDefaults(int imageResolution) {
         String resolvedKind = kind == null ? DDPMPP : kind;
         List<Integer> resolvedMult = channelMult == null ? List.of(2, 2, 2) : List.copyOf(channelMult);
         int resolvedBlocks = numBlocks == null ? 2 : numBlocks;
@@ -31,7 +38,8 @@ public record ModelSpec(
                 modelChannels == null ? 128 : modelChannels,
                 resolvedMult,
                 resolvedBlocks,
-                attnResolutions == null ? List.of(16) : List.copyOf(attnResolutions),
+                attnResolutions == null ? (resolvedMult.size() > 1 ? List.of(imageResolution / 2) : List.of())
+                        : Collections.unmodifiableList(new ArrayList<>(attnResolutions)),
                 dropout == null ? 0.13 : dropout,
                 embeddingType == null ? (NCSNPP.equals(resolvedKind) ? "fourier" : "positional") : embeddingType,
                 skipConnections == null

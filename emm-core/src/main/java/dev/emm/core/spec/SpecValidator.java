@@ -12,6 +12,7 @@ public final class SpecValidator {
     private static final Set<String> MODEL_KINDS = Set.of(ModelSpec.OPTIMUM, ModelSpec.DDPMPP, ModelSpec.NCSNPP);
     private static final Set<String> PRECONDITIONINGS = Set.of("vp", "ve", "edm");
     private static final Set<String> EMBEDDINGS = Set.of("positional", "fourier");
+    private static final Set<String> RESAMPLINGS = Set.of(DataSpec.LANCZOS, DataSpec.AREA);
     private static final Set<String> DURATION_UNITS = Set.of("epochs", "images", "steps");
     private static final Set<String> EMA_MODES = Set.of(TrainingSpec.EMA_MODE1, TrainingSpec.EMA_MODE2,
             TrainingSpec.EMA_MODE3, TrainingSpec.EMA_MODE4);
@@ -41,7 +42,7 @@ public final class SpecValidator {
     private void check(ExperimentSpec spec) {
         require(!spec.name().isBlank(), "name", "must not be blank");
         checkData(spec.data());
-        checkModel(spec.model());
+        checkModel(spec.model(), spec.data().resolution());
         checkTraining(spec.training());
         checkSampling(spec.sampling());
         checkSearch(spec.search(), spec.data());
@@ -55,6 +56,28 @@ public final class SpecValidator {
                 "must be a power of two between 4 and 512, got " + resolution);
         require(data.classes() >= 1, "data.classes", "must be at least 1, got " + data.classes());
         require(data.labelClasses() >= 1, "data.labelClasses", "must be at least 1, got " + data.labelClasses());
+        require(RESAMPLINGS.contains(data.resampling()), "data.resampling",
+                "must be one of " + RESAMPLINGS + ", got '" + data.resampling() + "'");
+        if (data.selectClasses() != null) {
+            List<ClassRef> selected = data.selectClasses();
+            require(!selected.isEmpty(), "data.selectClasses", "must name at least one class when given");
+            for (int i = 0; i < selected.size(); i++) {
+                ClassRef ref = selected.get(i);
+                String field = "data.selectClasses[" + i + "]";
+                require(ref != null, field, "must be a class index or a class name, got null");
+                if (ref != null) {
+                    require(ref.id() == null || ref.id() >= 0, field, "a class index must not be negative, got "
+                            + ref.id());
+                    require(ref.name() == null || !ref.name().isBlank(), field, "a class name must not be blank");
+                }
+            }
+            require(Set.copyOf(selected.stream().filter(r -> r != null).toList()).size()
+                            == selected.stream().filter(r -> r != null).count(),
+                    "data.selectClasses", "names a class twice: " + selected);
+            require(selected.isEmpty() || data.classes() == selected.size(), "data.classes", "is " + data.classes()
+                    + " but data.selectClasses names " + selected.size() + " class(es); omit data.classes or make"
+                    + " them agree");
+        }
         if (data.mix() != null) {
             require(data.mix().dataset() != null && DATASET_NAME.matcher(data.mix().dataset()).matches(),
                     "data.mix.dataset", "must name a registered dataset");
@@ -71,7 +94,7 @@ public final class SpecValidator {
         }
     }
 
-    private void checkModel(ModelSpec model) {
+    private void checkModel(ModelSpec model, int imageResolution) {
         require(MODEL_KINDS.contains(model.kind()), "model.kind",
                 "must be one of " + MODEL_KINDS + ", got '" + model.kind() + "'");
         if (model.isOptimum()) {
@@ -83,6 +106,17 @@ public final class SpecValidator {
         require(model.numBlocks() >= 1, "model.numBlocks", "must be at least 1");
         require(model.attnResolutions().stream().allMatch(r -> r != null && r >= 1),
                 "model.attnResolutions", "must list positive resolutions");
+        if (!model.channelMult().isEmpty() && model.attnResolutions().stream().allMatch(r -> r != null)) {
+            List<Integer> levels = new ArrayList<>();
+            for (int level = 0; level < model.channelMult().size(); level++) {
+                levels.add(imageResolution >> level);
+            }
+            List<Integer> absent = model.attnResolutions().stream().filter(r -> !levels.contains(r)).toList();
+            require(absent.isEmpty(), "model.attnResolutions", "asks for attention at " + absent + ", a resolution"
+                    + " this network never has: at data.resolution " + imageResolution + " its "
+                    + levels.size() + " level(s) work at " + levels + ". The paper moves attention with the image"
+                    + " (16 for 32x32, 8 for 16x16, 4 for 8x8); omit the field to follow data.resolution that way");
+        }
         require(model.dropout() >= 0 && model.dropout() < 1, "model.dropout", "must be in [0, 1)");
         require(EMBEDDINGS.contains(model.embeddingType()), "model.embeddingType",
                 "must be one of " + EMBEDDINGS + ", got '" + model.embeddingType() + "'");

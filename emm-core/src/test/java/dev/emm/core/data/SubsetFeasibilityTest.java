@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emm.core.TestData;
 import dev.emm.core.json.Json;
+import dev.emm.core.spec.DataSpec;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.SpecViolation;
@@ -115,7 +116,7 @@ class SubsetFeasibilityTest {
                 for (int resolution = 1; resolution <= 128; resolution *= 2) {
                     boolean works;
                     try {
-                        Resampling.toResolution(one, resolution);
+                        Resampling.toResolution(one, resolution, DataSpec.AREA);
                         works = true;
                     } catch (IllegalArgumentException e) {
                         works = false;

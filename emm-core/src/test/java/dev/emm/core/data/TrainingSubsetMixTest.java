@@ -35,7 +35,8 @@ class TrainingSubsetMixTest {
     }
 
     static DataSpec data(int resolution, int classes, LabelMode mode, double alpha) {
-        return new DataSpec("mnist", resolution, classes, mode, 7, 3L, new MixSpec("other", alpha, "index", Map.of()));
+        return new DataSpec("mnist", resolution, classes, null, mode, 7, 3L, DataSpec.AREA,
+                new MixSpec("other", alpha, "index", Map.of()));
     }
 
     /** The secondary source index of each image of the subset, -1 for a primary (MNIST) image. */
@@ -48,7 +49,7 @@ class TrainingSubsetMixTest {
     }
 
     @Test
-    void eachClassTakesRoundHalfUpOfAlphaFromTheSecondInItsSourceOrder() {
+    void eachClassTakesThePapersShareFromTheSecondInItsSourceOrder() {
         ImageSet mnist = TestData.mnist();
         ImageSet other = secondary(200, 10);
         int size = 73; // classes 0..2 want 8 images, classes 3..9 want 7
@@ -57,8 +58,8 @@ class TrainingSubsetMixTest {
         assertEquals(size, images.size());
         assertEquals(10, subset.labelDim());
         assertEquals(16, images.height());
-        // 0.35 x 8 = 2.8 -> 3 and 0.35 x 7 = 2.45 -> 2 from the second dataset.
-        int[] expectedSecondary = {3, 3, 3, 2, 2, 2, 2, 2, 2, 2};
+        // int(8 x 0.65) = int(5.2) = 5 and int(7 x 0.65) = int(4.55) = 4 from MNIST, the rest (3) from the second.
+        int[] expectedSecondary = {3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
         int[] secondaryIndex = secondaryIndexOf(images);
         int primaryCount = size - Arrays.stream(expectedSecondary).sum();
         int[] fromSecondary = new int[10];
@@ -69,7 +70,7 @@ class TrainingSubsetMixTest {
             (isSecondary ? fromSecondary : fromPrimary)[images.label(j)]++;
         }
         assertArrayEquals(expectedSecondary, fromSecondary);
-        assertArrayEquals(new int[] {5, 5, 5, 5, 5, 5, 5, 5, 5, 5}, fromPrimary);
+        assertArrayEquals(new int[] {5, 5, 5, 4, 4, 4, 4, 4, 4, 4}, fromPrimary);
         // The secondary part is, for each class, its first images of that class in the second dataset's order.
         List<Integer> expectedOrder = new ArrayList<>();
         int[] taken = new int[10];
@@ -85,7 +86,7 @@ class TrainingSubsetMixTest {
             assertEquals(other.label(secondaryIndex[j]), images.label(j), "labelled with the class it stands in for");
         }
         // The primary part is exactly the unmixed subset of the primary's share (5 per class), in source order.
-        ImageSet unmixedFifty = TrainingSubset.materialize(mnist, new DataSpec("mnist", 16, 10, LabelMode.TRUE, 7, 3L,
+        ImageSet unmixedFifty = TrainingSubset.materialize(mnist, new DataSpec("mnist", 16, 10, null, LabelMode.TRUE, 7, 3L, DataSpec.AREA,
                 null), primaryCount).images();
         assertArrayEquals(unmixedFifty.pixels(), Arrays.copyOf(images.pixels(), primaryCount * images.dimension()));
         assertArrayEquals(unmixedFifty.labels(), Arrays.copyOf(images.labels(), primaryCount));
@@ -95,7 +96,7 @@ class TrainingSubsetMixTest {
     void alphaZeroIsTheUnmixedSubsetAndAlphaOneTakesEverythingFromTheSecond() {
         ImageSet mnist = TestData.mnist();
         ImageSet other = secondary(200, 10);
-        DataSpec plain = new DataSpec("mnist", 16, 10, LabelMode.TRUE, 7, 3L, null);
+        DataSpec plain = new DataSpec("mnist", 16, 10, null, LabelMode.TRUE, 7, 3L, DataSpec.AREA, null);
         ImageSet unmixed = TrainingSubset.materialize(mnist, plain, 40).images();
         ImageSet zero = TrainingSubset.materialize(mnist, other, data(16, 10, LabelMode.TRUE, 0.0), 40).images();
         assertArrayEquals(unmixed.pixels(), zero.pixels());
@@ -143,7 +144,7 @@ class TrainingSubsetMixTest {
         TrainingSubset small = TrainingSubset.materialize(mnist, other, spec, 100);
         assertEquals(7, large.labelDim());
         assertArrayEquals(large.images().labels(), again.images().labels());
-        DataSpec otherSeed = new DataSpec("mnist", 8, 10, LabelMode.RANDOM, 7, 4L, spec.mix());
+        DataSpec otherSeed = new DataSpec("mnist", 8, 10, null, LabelMode.RANDOM, 7, 4L, DataSpec.AREA, spec.mix());
         assertNotEquals(Arrays.toString(large.images().labels()),
                 Arrays.toString(TrainingSubset.materialize(mnist, other, otherSeed, 200).images().labels()));
         // A secondary image keeps its random label in the larger subset.
@@ -166,7 +167,7 @@ class TrainingSubsetMixTest {
         List<String> primaryNames = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
         List<String> secondaryNames = List.of("9", "8", "7", "6", "5", "4", "3", "2", "1", "0");
         MixSpec byName = new MixSpec("other", 0.5, "name", Map.of());
-        DataSpec spec = new DataSpec("mnist", 16, 10, LabelMode.TRUE, 10, 0L, byName);
+        DataSpec spec = new DataSpec("mnist", 16, 10, null, LabelMode.TRUE, 10, 0L, DataSpec.AREA, byName);
         ImageSet subset = TrainingSubset.materialize(mnist, other,
                 IntraClassMix.mapping(byName, primaryNames, secondaryNames), spec, 40).images();
         int[] index = secondaryIndexOf(subset);
@@ -212,6 +213,57 @@ class TrainingSubsetMixTest {
         var duplicate = assertThrows(IllegalArgumentException.class, () -> TrainingSubset.materialize(mnist,
                 secondary(100, 10), collapsing, data(16, 2, LabelMode.NONE, 0.5), 20));
         assertTrue(duplicate.getMessage().contains("both map to class 0"), duplicate.getMessage());
+    }
+
+    /** Random RGB images, labels cycling with a stride. */
+    static ImageSet randomRgb(long seed, int count, int height, int width, int classes) {
+        java.util.Random random = new java.util.Random(seed);
+        byte[] pixels = new byte[count * 3 * height * width];
+        random.nextBytes(pixels);
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (i * 3) % classes;
+        }
+        return new ImageSet(3, height, width, classes, labels, pixels);
+    }
+
+    /**
+     * The paper's intra-class study: CIFAR-10's dogs alone, a share alpha of them replaced by
+     * centre-cropped, LANCZOS-resized ImageNet dogs, int(|D| (1 - alpha)) from CIFAR-10. At alpha
+     * 0.8 and |D| = 20 that is int(20 x 0.19999999999999996) = 3, as in Python.
+     */
+    @Test
+    void oneSelectedClassMixedWithCentreCroppedDogsAsThePaper() {
+        ImageSet cifar = randomRgb(1, 200, 32, 32, 10);
+        List<String> cifarNames = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
+                "ship", "truck");
+        ImageSet imagenetDogs = randomRgb(2, 40, 40, 48, 1);
+        MixSpec mix = new MixSpec("imagenet-dogs", 0.8, "name", Map.of(), true);
+        DataSpec data = new DataSpec("cifar10", 32, 1, List.of(dev.emm.core.spec.ClassRef.ofName("dog")),
+                LabelMode.NONE, 1, 0L, DataSpec.LANCZOS, mix);
+        ClassMapping mapping = IntraClassMix.mapping(mix, cifarNames, List.of("dog"));
+        ImageSet subset = TrainingSubset.materialize(cifar, cifarNames, imagenetDogs, mapping, data, 20).images();
+
+        assertEquals(20, subset.size());
+        int[] cifarDogs = java.util.stream.IntStream.range(0, cifar.size()).filter(i -> cifar.label(i) == 5)
+                .toArray();
+        for (int j = 0; j < 3; j++) {
+            assertArrayEquals(cifar.image(cifarDogs[j]), subset.image(j), "CIFAR-10 dog " + j);
+        }
+        ImageSet cropped = Resampling.centerCropTo(imagenetDogs, 32);
+        for (int j = 3; j < 20; j++) {
+            assertArrayEquals(cropped.image(j - 3), subset.image(j), "ImageNet dog " + (j - 3));
+        }
+        assertArrayEquals(new int[20], subset.labels());
+        // The crop is the central 40x40 of each 40x48 image, LANCZOS-resized, not the padded or squashed image.
+        byte[] central = new byte[3 * 40 * 40];
+        for (int ch = 0; ch < 3; ch++) {
+            for (int y = 0; y < 40; y++) {
+                System.arraycopy(imagenetDogs.pixels(), (ch * 40 + y) * 48 + 4, central, (ch * 40 + y) * 40, 40);
+            }
+        }
+        assertArrayEquals(LanczosResize.resizePlane(Arrays.copyOfRange(central, 0, 1600), 40, 40, 32, 32),
+                Arrays.copyOfRange(cropped.image(0), 0, 1024));
     }
 
     /** The images (as byte rows) of class c among positions [from, to) of the subset, in order. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class TrainingSubsetTest {
 
     private static DataSpec data(int resolution, int classes, LabelMode mode, long seed) {
-        return new DataSpec("mnist", resolution, classes, mode, 7, seed, null);
+        return new DataSpec("mnist", resolution, classes, null, mode, 7, seed, DataSpec.AREA, null);
     }
 
     @Test

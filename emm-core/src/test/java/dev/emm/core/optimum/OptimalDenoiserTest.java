@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class OptimalDenoiserTest {
 
     private final ImageSet training = TrainingSubset.materialize(TestData.mnist(),
-            new DataSpec("mnist", 16, 10, LabelMode.TRUE, 10, 0L, null), 30).images();
+            new DataSpec("mnist", 16, 10, null, LabelMode.TRUE, 10, 0L, DataSpec.AREA, null), 30).images();
 
     @Test
     void returnsTheNearestTrainingImageAtSmallSigma() {

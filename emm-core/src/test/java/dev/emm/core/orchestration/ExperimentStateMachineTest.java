@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 class ExperimentStateMachineTest {
 
     private static ExperimentSpec optimumSpec(int min, int max) {
-        return SpecValidator.validated(new ExperimentSpec("optimum", new DataSpec("mnist", 8, 10, LabelMode.NONE, null,
-                null, null), new ModelSpec("optimum", null, null, null, null, null, null, null), null,
+        return SpecValidator.validated(new ExperimentSpec("optimum", new DataSpec("mnist", 8, 10, null, LabelMode.NONE,
+                null, null, null, null), new ModelSpec("optimum", null, null, null, null, null, null, null), null,
                 new SamplingSpec(60, null, null, null, null, null, null, null, null, null, 60),
                 new SearchSpec(null, min, max, null, null, 2.0)));
     }

@@ -22,7 +22,7 @@ class EdmHeunSamplerTest {
     }
 
     private static TrainingSubset subset(int size, LabelMode mode) {
-        return TrainingSubset.materialize(TestData.mnist(), new DataSpec("mnist", 8, 10, mode, 10, 0L, null), size);
+        return TrainingSubset.materialize(TestData.mnist(), new DataSpec("mnist", 8, 10, null, mode, 10, 0L, DataSpec.AREA, null), size);
     }
 
     /** A denoiser that only declares a supported noise range. */

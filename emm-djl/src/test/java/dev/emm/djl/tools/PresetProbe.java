@@ -46,7 +46,7 @@ public final class PresetProbe {
         try (InputStream in = PresetProbe.class.getResourceAsStream("/dev/emm/core/data/mnist.emmds.gz")) {
             source = ImageSetCodec.read(in);
         }
-        DataSpec data = new DataSpec("mnist", 16, 10, LabelMode.NONE, 10, 0L, null);
+        DataSpec data = new DataSpec("mnist", 16, 10, null, LabelMode.NONE, 10, 0L, DataSpec.AREA, null);
         ModelSpec model = new ModelSpec("ddpmpp", channels, mult, blocks, attn, 0.0, "positional", null);
         SamplingSpec sampling = new SamplingSpec(256, 0L, 18, 0.002, 80.0, 7.0, 0.0, 0.0, null, 1.0, 128);
         System.out.printf("probe %s steps %d lr %g%n", model, steps, lr);

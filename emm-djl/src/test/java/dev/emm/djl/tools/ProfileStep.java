@@ -5,6 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.data.ImageSetCodec;
 import dev.emm.core.data.Resampling;
+import dev.emm.core.spec.DataSpec;
 import dev.emm.core.spec.ModelSpec;
 import dev.emm.core.spec.TrainingSpec;
 import dev.emm.djl.RunProgress;
@@ -25,7 +26,7 @@ public final class ProfileStep {
             ImageSet all = ImageSetCodec.read(in);
             int d = all.dimension();
             images = Resampling.toResolution(new ImageSet(1, 28, 28, 10, Arrays.copyOf(all.labels(), 64),
-                    Arrays.copyOf(all.pixels(), 64 * d)), 16);
+                    Arrays.copyOf(all.pixels(), 64 * d)), 16, DataSpec.AREA);
         }
         ModelSpec model = new ModelSpec("ddpmpp", channels, List.of(1, 2, 2), 1, List.of(), 0.0, "positional", null);
         int[] step = {0};

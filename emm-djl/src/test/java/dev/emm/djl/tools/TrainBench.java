@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.data.ImageSetCodec;
 import dev.emm.core.data.Resampling;
+import dev.emm.core.spec.DataSpec;
 import dev.emm.core.spec.ModelSpec;
 import dev.emm.core.spec.TrainingSpec;
 import dev.emm.djl.RunProgress;
@@ -46,7 +47,7 @@ public final class TrainBench {
             ImageSet all = ImageSetCodec.read(in);
             int d = all.dimension();
             images = Resampling.toResolution(new ImageSet(1, 28, 28, 10, Arrays.copyOf(all.labels(), size),
-                    Arrays.copyOf(all.pixels(), size * d)), resolution);
+                    Arrays.copyOf(all.pixels(), size * d)), resolution, DataSpec.AREA);
         }
         ModelSpec model = new ModelSpec("ddpmpp", channels, mult, blocks, attn, dropout, "positional", null);
         TrainingSpec training = new TrainingSpec(precond, 2e-3, 0L, batch, 0.9, 0.999, 1e-8, 0.0, null, null, 0L,
