@@ -136,7 +136,7 @@ class ExportCommandTest {
 
     /** A tiny DDPM++ (1 x 8 x 8) after one training step, as the trainer stores it. */
     private static byte[] networkSnapshot() {
-        ModelSpec model = Specs.complete(new ModelSpec("ddpmpp", 16, List.of(1, 2), 1, List.of(4), 0.0, null, null));
+        ModelSpec model = Specs.complete(new ModelSpec("ddpmpp", 16, List.of(1, 2), 1, List.of(4), 0.0, null, null), 8);
         TrainingSpec training = Specs.complete(Json.read(
                 "{\"preconditioning\": \"vp\", \"batchSize\": 4, \"durationUnit\": \"steps\", \"duration\": 1}",
                 TrainingSpec.class));

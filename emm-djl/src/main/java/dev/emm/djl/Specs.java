@@ -11,9 +11,13 @@ public final class Specs {
     private Specs() {
     }
 
-    /** The model spec with every omitted field at its default; throws the core's InvalidSpecException if invalid. */
-    public static ModelSpec complete(ModelSpec model) {
-        return SpecValidator.validated(new ExperimentSpec(null, null, model, null, null, null)).model();
+    /**
+     * The model spec with every omitted field at its default for images of {@code imageResolution}
+     * (attention follows it); throws the core's InvalidSpecException if invalid, for example
+     * attention at a resolution the network never has.
+     */
+    public static ModelSpec complete(ModelSpec model, int imageResolution) {
+        return SpecValidator.completedModel(model, imageResolution);
     }
 
     public static TrainingSpec complete(TrainingSpec training) {

@@ -122,7 +122,7 @@ public final class TrainingRun implements AutoCloseable {
      */
     public TrainingRun(ModelSpec model, TrainingSpec training, ImageSet images, int[] labels, int labelDim,
                        byte[] checkpoint, Options options) {
-        this.model = Specs.complete(Objects.requireNonNull(model, "model"));
+        this.model = Specs.complete(Objects.requireNonNull(model, "model"), images.height());
         this.training = Specs.complete(Objects.requireNonNull(training, "training"));
         this.options = options == null ? Options.defaults() : options;
         if (this.model.isOptimum()) {

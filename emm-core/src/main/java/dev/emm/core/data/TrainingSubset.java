@@ -177,14 +177,16 @@ public record TrainingSubset(ImageSet images, int labelDim) {
             }
         }
         int labelCount = Math.max(labelDim, classes);
+        // A spec completed before data.resampling existed (an experiment in flight across the upgrade) meant block averaging.
+        String resampling = data.resampling() != null ? data.resampling() : DataSpec.AREA;
         ImageSet primaryPart = Resampling.toResolution(select(source, sourceIndex, primaryLabels, labelCount),
-                data.resolution(), data.resampling());
+                data.resolution(), resampling);
         if (secondaryCount == 0) {
             return new TrainingSubset(primaryPart, labelDim);
         }
         ImageSet secondaryImages = select(secondary, secondaryIndex, secondaryLabels, labelCount);
         ImageSet secondaryPart = mix.cropsToCenter() ? Resampling.centerCropTo(secondaryImages, data.resolution())
-                : Resampling.toResolution(secondaryImages, data.resolution(), data.resampling());
+                : Resampling.toResolution(secondaryImages, data.resolution(), resampling);
         if (primaryPart.channels() != secondaryPart.channels()) {
             throw new IllegalArgumentException("dataset '" + data.dataset() + "' has " + primaryPart.channels()
                     + " channel(s) but dataset '" + mix.dataset() + "' has " + secondaryPart.channels()

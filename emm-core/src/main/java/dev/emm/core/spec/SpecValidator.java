@@ -39,6 +39,22 @@ public final class SpecValidator {
         return complete;
     }
 
+    /**
+     * The model spec completed for images of {@code imageResolution} (attention defaults to the
+     * second level) and checked as in a full spec; for callers that hold a model without its
+     * experiment, such as a training run given its images.
+     */
+    public static ModelSpec completedModel(ModelSpec model, int imageResolution) {
+        ModelSpec complete = (model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model)
+                .withDefaults(imageResolution);
+        SpecValidator validator = new SpecValidator();
+        validator.checkModel(complete, imageResolution);
+        if (!validator.violations.isEmpty()) {
+            throw new InvalidSpecException(validator.violations);
+        }
+        return complete;
+    }
+
     private void check(ExperimentSpec spec) {
         require(!spec.name().isBlank(), "name", "must not be blank");
         checkData(spec.data());

@@ -2,6 +2,7 @@ package dev.emm.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,16 @@ class TrainingSubsetTest {
         assertEquals(10_000, mnist.size());
         assertEquals(28, mnist.height());
         assertArrayEquals(new int[] {1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978}, mnist.countPerClass());
+    }
+
+    @Test
+    void aSpecStoredBeforeResamplingExistedIsBlockAveragedAsWhenSubmitted() {
+        DataSpec stored = new DataSpec("mnist", 16, 10, null, LabelMode.NONE, 7, 0L, null, null);
+        byte[] old = TrainingSubset.materialize(TestData.mnist(), stored, 30).images().pixels();
+        assertArrayEquals(TrainingSubset.materialize(TestData.mnist(), data(16, 10, LabelMode.NONE, 0), 30).images()
+                .pixels(), old);
+        DataSpec lanczos = new DataSpec("mnist", 16, 10, null, LabelMode.NONE, 7, 0L, DataSpec.LANCZOS, null);
+        assertFalse(Arrays.equals(old, TrainingSubset.materialize(TestData.mnist(), lanczos, 30).images().pixels()));
     }
 
     @Test

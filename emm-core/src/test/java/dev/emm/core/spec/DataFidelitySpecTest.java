@@ -103,6 +103,13 @@ class DataFidelitySpecTest {
                 + " at data.resolution 8 its 3 level(s) work at [8, 4, 2]"), error.getMessage());
         assertEquals(List.of("model.attnResolutions"),
                 fields("{\"data\":{\"resolution\":32},\"model\":{\"attnResolutions\":[2]}}"));
+        // A model completed without its experiment (a training run given its images) is checked the same way.
+        ModelSpec twoLevels = new ModelSpec("ddpmpp", 16, List.of(1, 2), 1, List.of(4), 0.0, null, null);
+        assertEquals(List.of(4), SpecValidator.completedModel(twoLevels, 8).attnResolutions());
+        assertEquals("model.attnResolutions",
+                assertThrows(InvalidSpecException.class, () -> SpecValidator.completedModel(twoLevels, 16)).field());
+        assertEquals(List.of(16), SpecValidator.completedModel(
+                new ModelSpec("ddpmpp", 16, null, null, null, null, null, null), 32).attnResolutions());
         // The optimal denoiser has no network, so its attention field is never checked.
         assertEquals("optimum", validated("{\"data\":{\"resolution\":8},\"model\":{\"kind\":\"optimum\","
                 + "\"attnResolutions\":[16]}}").model().kind());
