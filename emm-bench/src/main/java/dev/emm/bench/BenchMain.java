@@ -483,6 +483,13 @@ public final class BenchMain {
             rates.append("ours engine ").append(a.get("engineRates")).append("; reference BLAS ").append(b.get("sgemm"));
             out.printf(Locale.ROOT, "achieved 2nmd/t: ours %.1f G/s (kernel %s, %d fallbacks), reference %.1f GFLOP/s%n",
                     oursRate, a.get("kernel").asText(), a.get("fallbacks").asInt(), refRate);
+            out.printf(Locale.ROOT, "ours: %.3f s of %.3f s in the engine's products (median over rounds)%n",
+                    median(ours.stream().mapToDouble(r -> r.get("gemmSeconds").asDouble()).toArray()),
+                    median(values(ours)));
+            JsonNode chosen = a.get("kernelChoice");
+            out.printf(Locale.ROOT, "kernel chosen by measurement (KernelChoice): %s (int8 product %.1f G/s, "
+                    + "float32 product %.1f GFLOP/s)%n", chosen.get("kernel").asText(),
+                    chosen.get("int8Rate").asDouble(), chosen.get("float32Rate").asDouble());
             out.printf(Locale.ROOT, "plain products, same processes (G/s, last round): %s%n", rates);
             out.printf(Locale.ROOT, "best sgemm seen in this run %.1f GFLOP/s; ours reaches %.0f%% of it%n", best,
                     100 * oursRate / best);

@@ -1,5 +1,6 @@
 package dev.emm.metric;
 
+import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.events.MetricComputed;
 import dev.emm.core.events.RunRef;
@@ -10,6 +11,8 @@ import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.metric.NeighbourDistances;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.djl.metric.FastNearestNeighbours;
+import dev.emm.djl.metric.FastNearestNeighbours.Kernel;
+import dev.emm.djl.metric.KernelChoice;
 import dev.emm.service.CancelledRuns;
 import dev.emm.service.EventMeters;
 import dev.emm.service.EventPublisher;
@@ -24,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -60,6 +64,7 @@ public class SamplesConsumer {
     MutinyEmitter<Record<String, String>> failures;
 
     private final Map<String, AtomicReference<MemorizationSummary>> ratioGauges = new ConcurrentHashMap<>();
+    private final AtomicBoolean kernelExported = new AtomicBoolean();
 
     @Incoming("samples-ready")
     @Blocking
@@ -81,6 +86,7 @@ public class SamplesConsumer {
                     ImageSet samples = runData.readImageSet(ready.samplesKey());
                     ImageSet training = runData.trainingSubset(run).images();
                     NeighbourDistances distances = FastNearestNeighbours.nearestTwo(samples, training);
+                    exportKernelChoice();
                     store.put(distancesKey, distances.toBytes());
                     MemorizationSummary measured = distances.summary();
                     store.put(summaryKey, Json.toBytes(measured));
@@ -91,6 +97,30 @@ public class SamplesConsumer {
         ratioGauge(run, ready.snapshot()).set(summary);
         EventPublisher.publish(results, run.runId(),
                 MetricComputed.of(run, ready.snapshot(), ready.last(), summary, distancesKey));
+    }
+
+    /**
+     * The metric's kernel, chosen by measurement at its first use in this process, as two
+     * gauges: the measured rate of each product (G/s), tagged with the kernel and whether it was
+     * chosen.
+     */
+    private void exportKernelChoice() {
+        if (!kernelExported.compareAndSet(false, true)) {
+            return;
+        }
+        KernelChoice choice;
+        try {
+            choice = KernelChoice.on(Device.cpu());
+        } catch (RuntimeException | LinkageError e) {
+            // no engine on this platform: the metric ran on the core's exact scan, no kernel to report
+            LOG.warnf("no metric kernel to export (%s)", e.toString());
+            return;
+        }
+        for (Kernel kernel : Kernel.values()) {
+            meters.registry().gauge("emm.metric.kernel.rate", Tags.of("kernel", kernel.name(), "chosen",
+                    Boolean.toString(kernel == choice.kernel())), choice,
+                    c -> kernel == Kernel.INT8 ? c.int8Rate() : c.float32Rate());
+        }
     }
 
     private AtomicReference<MemorizationSummary> ratioGauge(RunRef run, int snapshot) {

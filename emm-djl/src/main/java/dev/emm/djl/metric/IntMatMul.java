@@ -35,8 +35,9 @@ import java.util.zip.ZipOutputStream;
  * this class writes a four-file archive in memory (the code {@code return torch._int_mm(a, b)},
  * the pickled module object and the format version) and loads it with the engine's own loader:
  * no Python, no binary resource, no native code of ours. {@link #available(Device)} loads it once
- * per device and checks it against a Java product on random data; callers fall back to float32
- * when it is not available (an engine without {@code _int_mm}).
+ * per device and checks it against a Java product on random data. Whether the metric uses it is
+ * decided by {@link KernelChoice}, which measures it against the float32 product: without int8
+ * dot-product instructions it is the slower of the two by far.
  */
 public final class IntMatMul {
 
