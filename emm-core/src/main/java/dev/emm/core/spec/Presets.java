@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Named starting points for a spec (resources under {@code dev/emm/core/presets/}). A spec that
+ * Named starting points for a spec (resources under {@code dev/emm/core/presets/}). A preset file
+ * carries a one-line {@code about} and may itself start from another preset (each study of the
+ * paper is its default setup with one factor changed, so it names {@code paper-ddpmpp-vp} and lists
+ * only what its study changes). A spec that
  * names a preset gets the preset's value for every field it leaves out, field by field, so
  * {@code {"preset": "paper-ddpmpp-vp", "search": {"maxSize": 4000}}} changes one field only. A field
  * that is one of several ways to say the same thing (a warm-up in images or in epochs) replaces the
@@ -20,7 +23,31 @@ import java.util.Optional;
  */
 public final class Presets {
 
-    public static final List<String> NAMES = List.of("paper-ddpmpp-vp", "small-ddpmpp-mnist", "optimum-mnist");
+    public static final List<String> NAMES = List.of(
+            "paper-ddpmpp-vp",
+            "paper-data-dimension",
+            "paper-inter-diversity",
+            "paper-intra-diversity",
+            "paper-model-width",
+            "paper-model-depth",
+            "paper-time-embedding",
+            "paper-skip-connections",
+            "paper-skip-connections-ncsnpp",
+            "paper-batch-size",
+            "paper-learning-rate",
+            "paper-weight-decay",
+            "paper-ema",
+            "paper-labels-true",
+            "paper-labels-random",
+            "paper-labels-unique",
+            "paper-unique-labels-edm",
+            "small-ddpmpp-mnist",
+            "optimum-mnist");
+
+    private static final String ABOUT = "about";
+    private static final String PRESET = "preset";
+    /** Presets start from presets; a longer chain than this is a mistake in the resources. */
+    private static final int MAX_CHAIN = 4;
 
     /** Fields of one object that exclude each other: setting one drops the preset's others. */
     private static final List<List<String>> ALTERNATIVES = List.of(
@@ -30,12 +57,40 @@ public final class Presets {
     private Presets() {
     }
 
+    /** The preset's fields, with the presets it starts from merged in, without its {@code about}. */
     public static Optional<JsonNode> find(String name) {
+        return NAMES.contains(name) ? Optional.of(expand(name, 0)) : Optional.empty();
+    }
+
+    /** The preset's one-line description, as {@code ./emm presets} lists it. */
+    public static String about(String name) {
         if (!NAMES.contains(name)) {
-            return Optional.empty();
+            throw new IllegalArgumentException("unknown preset " + name);
         }
+        return read(name).path(ABOUT).asText();
+    }
+
+    private static ObjectNode expand(String name, int depth) {
+        if (depth > MAX_CHAIN) {
+            throw new IllegalStateException("preset " + name + " starts from a chain longer than " + MAX_CHAIN);
+        }
+        ObjectNode own = read(name);
+        own.remove(ABOUT);
+        JsonNode base = own.remove(PRESET);
+        if (base == null) {
+            return own;
+        }
+        ObjectNode merged = expand(base.asText(), depth + 1);
+        overlay(merged, own);
+        return merged;
+    }
+
+    private static ObjectNode read(String name) {
         try (InputStream in = Presets.class.getResourceAsStream("/dev/emm/core/presets/" + name + ".json")) {
-            return Optional.of(Json.mapper().readTree(in));
+            if (in == null) {
+                throw new IllegalStateException("preset " + name + " is listed but has no resource");
+            }
+            return (ObjectNode) Json.mapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read preset " + name, e);
         }
