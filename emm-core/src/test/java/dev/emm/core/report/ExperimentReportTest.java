@@ -1,0 +1,257 @@
+package dev.emm.core.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emm.core.data.ImageSet;
+import dev.emm.core.data.ImageSetCodec;
+import dev.emm.core.json.Json;
+import dev.emm.core.metric.MemorizationMetric;
+import dev.emm.core.metric.MemorizationSummary;
+import dev.emm.core.metric.NeighbourDistances;
+import dev.emm.core.orchestration.ExperimentState;
+import dev.emm.core.orchestration.RunRecord;
+import dev.emm.core.search.EmmResult;
+import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.SpecValidator;
+import dev.emm.core.storage.StorageLayout;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** The report of a constructed experiment: three sizes, bracket [20, 40), one run with stored samples. */
+class ExperimentReportTest {
+
+    private static final String ID = "report-test-1";
+    private static final int DIMENSION = 16;
+    private static final int SAMPLES = 40;
+
+    private final Map<String, byte[]> store = new HashMap<>();
+    private final ImageSet training = randomImages(20, new Random(1));
+    private final ImageSet samples = samplesCopyingEveryThird(training, new Random(2));
+    private final NeighbourDistances distances = MemorizationMetric.nearestTwo(samples, training);
+
+    @Test
+    void ratioChartHasOnePointPerSizeAtItsLogPositionWithWilsonBars() throws Exception {
+        ExperimentState state = state();
+        Element svg = svg(report(state), RatioChart.ID);
+        NodeList groups = svg.getElementsByTagName("g");
+        assertEquals(3, groups.getLength());
+        double low = 10 / RatioChart.PADDING;
+        double high = 40 * RatioChart.PADDING;
+        for (int i = 0; i < groups.getLength(); i++) {
+            Element point = (Element) groups.item(i);
+            int size = Integer.parseInt(point.getAttribute("data-size"));
+            MemorizationSummary summary = state.runs().get(size).snapshots().get(1);
+            double x = Svg.LEFT + Math.log(size / low) / Math.log(high / low) * (Svg.RIGHT - Svg.LEFT);
+            Element circle = (Element) point.getElementsByTagName("circle").item(0);
+            Element bar = (Element) point.getElementsByTagName("line").item(0);
+            assertEquals(x, attribute(circle, "cx"), 0.006, "x of |D| = " + size);
+            assertEquals(y(summary.ratio()), attribute(circle, "cy"), 0.006);
+            assertEquals(x, attribute(bar, "x1"), 0.006);
+            assertEquals(y(summary.ciLow()), attribute(bar, "y1"), 0.006, "bar bottom = Wilson low at " + size);
+            assertEquals(y(summary.ciHigh()), attribute(bar, "y2"), 0.006, "bar top = Wilson high at " + size);
+        }
+        assertEquals(List.of(10, 20, 40), sizesInOrder(groups));
+        Element bracket = first(svg, "rect", "bracket");
+        double x20 = Svg.LEFT + Math.log(20 / low) / Math.log(high / low) * (Svg.RIGHT - Svg.LEFT);
+        double x40 = Svg.LEFT + Math.log(40 / low) / Math.log(high / low) * (Svg.RIGHT - Svg.LEFT);
+        assertEquals(x20, attribute(bracket, "x"), 0.006);
+        assertEquals(x40 - x20, attribute(bracket, "width"), 0.011);
+        Element threshold = first(svg, "line", "threshold");
+        assertEquals(y(0.9), attribute(threshold, "y1"), 0.006);
+    }
+
+    @Test
+    void gridShowsTheFirstSamplesBesideBothNeighboursAndCountsTheMetricsMemorized() {
+        String html = report(state());
+        Matcher grid = Pattern.compile("<div id=\"grid-" + ID + "-n20-s0\" class=\"grid\" data-shown=\"(\\d+)\" "
+                + "data-memorized-shown=\"(\\d+)\" data-memorized=\"(\\d+)\" data-samples=\"(\\d+)\">").matcher(html);
+        assertTrue(grid.find(), "grid of the run with stored samples");
+        assertEquals(SampleGrid.SHOWN, Integer.parseInt(grid.group(1)));
+        int memorizedShown = 0;
+        for (int i = 0; i < SampleGrid.SHOWN; i++) {
+            memorizedShown += distances.memorized(i) ? 1 : 0;
+        }
+        assertTrue(memorizedShown > 0 && memorizedShown < SampleGrid.SHOWN, "both kinds shown: " + memorizedShown);
+        assertEquals(memorizedShown, Integer.parseInt(grid.group(2)));
+        assertEquals(distances.memorizedCount(), Integer.parseInt(grid.group(3)));
+        assertEquals(SAMPLES, Integer.parseInt(grid.group(4)));
+        Matcher pairs = Pattern.compile("<figure class=\"pair( memorized)?\" data-sample=\"(\\d+)\" data-nearest=\"(\\d+)\" "
+                + "data-second=\"(\\d+)\">((?:<img src=\"data:image/png;base64,[A-Za-z0-9+/=]+\"[^>]*>){3})").matcher(html);
+        int figures = 0;
+        int marked = 0;
+        while (pairs.find()) {
+            int sample = Integer.parseInt(pairs.group(2));
+            assertEquals(distances.nearestIndex()[sample], Integer.parseInt(pairs.group(3)));
+            int second = Integer.parseInt(pairs.group(4));
+            assertFalse(second == distances.nearestIndex()[sample]);
+            assertEquals(distances.secondSquared()[sample], squaredDistance(samples.image(sample), training.image(second)),
+                    "the second-nearest image is at the stored d2 of sample " + sample);
+            assertEquals(distances.memorized(sample), pairs.group(1) != null);
+            marked += pairs.group(1) != null ? 1 : 0;
+            figures++;
+        }
+        assertEquals(SampleGrid.SHOWN, figures);
+        assertEquals(memorizedShown, marked);
+    }
+
+    @Test
+    void histogramBinsLeftOfOneThirdAddUpToTheMemorizedCount() throws Exception {
+        Element svg = svg(report(state()), "histogram-" + ID + "-n20-s0");
+        NodeList bins = svg.getElementsByTagName("rect");
+        int left = 0;
+        int all = 0;
+        int bars = 0;
+        for (int i = 0; i < bins.getLength(); i++) {
+            Element bin = (Element) bins.item(i);
+            if (bin.getAttribute("class").startsWith("bin")) {
+                int count = Integer.parseInt(bin.getAttribute("data-count"));
+                all += count;
+                left += bin.getAttribute("class").contains("memorized") ? count : 0;
+                bars++;
+            }
+        }
+        assertEquals(DistanceRatioHistogram.BINS, bars);
+        assertEquals(SAMPLES, all);
+        assertEquals(distances.memorizedCount(), left);
+        double third = attribute(first(svg, "line", "threshold"), "x1");
+        assertEquals(Svg.LEFT + (Svg.RIGHT - Svg.LEFT) / 3.0, third, 0.006);
+    }
+
+    @Test
+    void pageIsSelfContainedAndSaysWhatIsNotRecorded() {
+        String html = report(state());
+        assertFalse(html.contains("<script"), "no script");
+        assertFalse(html.replace("http://www.w3.org/2000/svg", "").matches("(?s).*(src|href)=\"https?:.*"),
+                "nothing fetched at view time");
+        assertTrue(html.contains("Training loss curve: not recorded"));
+        assertTrue(html.contains("EMM = <b>20</b>, bracket [20, 40)"), "the answer");
+        assertTrue(html.contains("&quot;kind&quot; : &quot;optimum&quot;"), "the resolved spec");
+        assertEquals(3, count(html, "<section class=\"run\""));
+        assertTrue(html.contains("The samples, distances or training subset of snapshot 1 are not in the store."),
+                "runs without stored samples say so");
+    }
+
+    @Test
+    void networkRunsCountTheImagesOfTheirSchedule() {
+        ExperimentSpec spec = SpecValidator.validated(Json.read("""
+                {"data": {"dataset": "mnist", "resolution": 16},
+                 "model": {"kind": "ddpmpp"},
+                 "training": {"durationUnit": "steps", "duration": 100, "batchSize": 8, "snapshotEveryImages": 200}}
+                """, ExperimentSpec.class));
+        RunRecord ended = RunRecord.started(16, "x-n16-s0").withSnapshot(1, false, MemorizationSummary.of(1, 2))
+                .withSnapshot(2, false, MemorizationSummary.of(1, 2)).withSnapshot(3, false, MemorizationSummary.of(1, 2))
+                .withSnapshot(4, false, MemorizationSummary.of(1, 2)).withSnapshot(5, true, MemorizationSummary.of(1, 2));
+        assertEquals(800, ExperimentReport.imagesTrained(spec, ended), "100 steps of 8");
+        RunRecord stopped = RunRecord.started(16, "x-n16-s0").withSnapshot(1, false, MemorizationSummary.of(1, 2))
+                .withSnapshot(2, false, MemorizationSummary.of(2, 2));
+        assertEquals(400, ExperimentReport.imagesTrained(spec, stopped), "two snapshots of 200 images");
+    }
+
+    private String report(ExperimentState state) {
+        return ExperimentReport.html(state, key -> Optional.ofNullable(store.get(key)));
+    }
+
+    private ExperimentState state() {
+        ExperimentSpec spec = SpecValidator.validated(Json.read("""
+                {"name": "report-test", "data": {"dataset": "mnist", "resolution": 8},
+                 "model": {"kind": "optimum"}, "search": {"minSize": 10, "maxSize": 640}}
+                """, ExperimentSpec.class));
+        String run20 = ID + "-n20-s0";
+        store.put(StorageLayout.snapshotSamples(ID, run20, 1), ImageSetCodec.toBytes(samples));
+        store.put(StorageLayout.snapshotDistances(ID, run20, 1), distances.toBytes());
+        store.put(StorageLayout.runTrainingSubset(ID, run20), ImageSetCodec.toBytes(training));
+        Map<Integer, RunRecord> runs = Map.of(
+                10, RunRecord.started(10, ID + "-n10-s0").withSnapshot(1, true, MemorizationSummary.of(39, 40)),
+                20, RunRecord.started(20, run20).withSnapshot(1, true, distances.summary()),
+                40, RunRecord.started(40, ID + "-n40-s0").withSnapshot(1, true, MemorizationSummary.of(5, 40)));
+        ExperimentState running = new ExperimentState(ExperimentState.VERSION, ID, spec, "bracketed", List.of(), runs,
+                null, true);
+        EmmResult result = new EmmResult(ID, "bracketed", 20, Arrays.asList(20, 40), running.points(), null);
+        return new ExperimentState(ExperimentState.VERSION, ID, spec, "bracketed", List.of(), runs, result, true);
+    }
+
+    private static double y(double ratio) {
+        return Svg.BOTTOM - ratio * (Svg.BOTTOM - Svg.TOP);
+    }
+
+    private static ImageSet randomImages(int count, Random random) {
+        byte[] pixels = new byte[count * DIMENSION];
+        random.nextBytes(pixels);
+        return new ImageSet(1, 4, 4, 1, new int[count], pixels);
+    }
+
+    /** Every third sample is a training image; the others are noise. */
+    private static ImageSet samplesCopyingEveryThird(ImageSet training, Random random) {
+        byte[] pixels = new byte[SAMPLES * DIMENSION];
+        random.nextBytes(pixels);
+        for (int i = 0; i < SAMPLES; i += 3) {
+            System.arraycopy(training.image(i % training.size()), 0, pixels, i * DIMENSION, DIMENSION);
+        }
+        return new ImageSet(1, 4, 4, 1, new int[SAMPLES], pixels);
+    }
+
+    private static long squaredDistance(byte[] a, byte[] b) {
+        long sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            int d = (a[i] & 0xFF) - (b[i] & 0xFF);
+            sum += (long) d * d;
+        }
+        return sum;
+    }
+
+    private static Element svg(String html, String id) throws Exception {
+        int start = html.indexOf("<svg id=\"" + id + "\"");
+        assertTrue(start >= 0, "svg " + id);
+        String fragment = html.substring(start, html.indexOf("</svg>", start) + "</svg>".length());
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(fragment.getBytes(StandardCharsets.UTF_8)));
+        return document.getDocumentElement();
+    }
+
+    private static Element first(Element svg, String tag, String cssClass) {
+        NodeList nodes = svg.getElementsByTagName(tag);
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Element element = (Element) nodes.item(i);
+            if (element.getAttribute("class").equals(cssClass)) {
+                return element;
+            }
+        }
+        throw new AssertionError("no " + tag + "." + cssClass);
+    }
+
+    private static double attribute(Element element, String name) {
+        return Double.parseDouble(element.getAttribute(name));
+    }
+
+    private static List<Integer> sizesInOrder(NodeList groups) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < groups.getLength(); i++) {
+            sizes.add(Integer.parseInt(((Element) groups.item(i)).getAttribute("data-size")));
+        }
+        return sizes;
+    }
+
+    private static int count(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+}
