@@ -9,7 +9,8 @@
 # Modes: `package` configures with torch's own CMake package (find_package(Torch), prefix from
 # `torch.utils.cmake_prefix_path`); `direct` compiles against <torch-root>/include and links
 # <torch-root>/lib/libtorch{,_cpu}.so and libc10.so, skipping the CUDA toolkit discovery that
-# torch's CMake package runs for CUDA builds; `auto` (default) tries package, then direct.
+# torch's CMake package runs for CUDA builds; `auto` (default) tries package, and direct when the
+# package does not configure.
 # --cuda auto: DJL's CUDA-specific code (a stream pool for TorchScript inference, releasing cached
 # blocks) only in package mode with a CUDA torch; tensors run on CUDA either way, because DJL loads
 # libtorch_cuda.so itself and the bridge calls libtorch's device-generic API.
@@ -56,30 +57,45 @@ pt_version=""
 if [[ "$version" == 1.13* ]] || { [[ -z "$version" && -n "$root" ]] && ls "$root"/lib/libtorch.so.1.13* >/dev/null 2>&1; }; then
   pt_version="V1_13_X"   # DJL's switch for the c10::variant of libtorch 1.13
 fi
-mkdir -p "$out"
+# The C++ standard torch's CMake package asks its users for (20 in recent releases; DJL uses 17).
+std=17
+config="$(ls "$prefix"/Torch/TorchConfig.cmake "$root"/share/cmake/Torch/TorchConfig.cmake 2>/dev/null | head -1 || true)"
+if [[ -n "$config" ]]; then
+  wanted="$(grep -ho 'CXX_STANDARD [0-9][0-9]' "$config" | awk '{print $2}' | sort -n | tail -1 || true)"
+  [[ -n "$wanted" ]] && (( wanted > std )) && std="$wanted"
+fi
+mkdir -p "$out/jni-include/linux"
 out="$(cd "$out" && pwd)"
+# A private copy: the build must not depend on the bundle staying in place while it compiles.
+cp "$headers/jni.h" "$headers/ai_djl_pytorch_jni_PyTorchLibrary.h" "$out/jni-include/"
+cp "$headers/linux/jni_md.h" "$out/jni-include/linux/"
+headers="$out/jni-include"
 log="$out/build.log"
 : > "$log"
-echo "build-bridge: torch ${version:-?} (CUDA ${torch_cuda:-?}), prefix ${prefix:-none}, root ${root:-none}, C++11 ABI $abi, mode $mode, $jobs jobs" | tee -a "$log" >&2
+echo "build-bridge: torch ${version:-?} (CUDA ${torch_cuda:-?}), prefix ${prefix:-none}, root ${root:-none}, C++11 ABI $abi, C++$std, mode $mode, $jobs jobs" | tee -a "$log" >&2
 
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 
-attempt() {  # attempt NAME CMAKE-ARGS...; builds in $out/build-NAME
+attempt() {  # attempt NAME CMAKE-ARGS...; builds in $out/build-NAME; 0 built, 2 configure failed, 1 compile failed
   local name="$1"; shift
   local dir="$out/build-$name"
   rm -rf "$dir"
   echo "build-bridge: [$name] cmake $*" | tee -a "$log" >&2
   local start=$SECONDS
-  if cmake -S "$here/bridge" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-        -DJNI_HEADERS_DIR="$headers" -DPT_VERSION="$pt_version" "$@" >>"$log" 2>&1 \
-     && cmake --build "$dir" -j "$jobs" >>"$log" 2>&1; then
+  if ! cmake -S "$here/bridge" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+        -DJNI_HEADERS_DIR="$headers" -DPT_VERSION="$pt_version" -DBRIDGE_CXX_STANDARD="$std" "$@" >>"$log" 2>&1; then
+    echo "build-bridge: [$name] configure FAILED:" | tee -a "$log" >&2
+    grep -m 10 -A 3 'CMake Error' "$log" >&2 || true
+    return 2
+  fi
+  if cmake --build "$dir" -j "$jobs" >>"$log" 2>&1; then
     cp "$dir/libdjl_torch.so" "$out/libdjl_torch.so"
     echo "build-bridge: [$name] built in $((SECONDS - start)) s" | tee -a "$log" >&2
     return 0
   fi
-  echo "build-bridge: [$name] FAILED after $((SECONDS - start)) s; first errors:" | tee -a "$log" >&2
-  grep -m 15 -E 'error|Error|CMake Error' "$log" | tail -15 >&2 || true
+  echo "build-bridge: [$name] compile FAILED after $((SECONDS - start)) s; first errors:" | tee -a "$log" >&2
+  grep -m 20 -E 'error:|Error [0-9]|undefined reference' "$log" >&2 || true
   return 1
 }
 
@@ -91,11 +107,15 @@ cuda_flag() {  # cuda_flag MODE -> ON/OFF
   esac
 }
 
+# A compile error in package mode would recur in direct mode (same sources, same headers), so only
+# a failed configure (torch's CMake package not usable here) moves on to direct mode.
 built=""
-if [[ "$mode" != direct ]]; then
-  if [[ -n "$prefix" ]] && attempt package -DCMAKE_PREFIX_PATH="$prefix" -DUSE_CUDA="$(cuda_flag package)"; then
+if [[ "$mode" != direct && -n "$prefix" ]]; then
+  status=0
+  attempt package -DCMAKE_PREFIX_PATH="$prefix" -DUSE_CUDA="$(cuda_flag package)" || status=$?
+  if ((status == 0)); then
     built=package
-  elif [[ "$mode" == package ]]; then
+  elif ((status == 1)) || [[ "$mode" == package ]]; then
     exit 1
   fi
 fi

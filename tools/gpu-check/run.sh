@@ -5,7 +5,8 @@
 #   bash tools/gpu-check/run.sh [probe options]      e.g. --presets small-ddpmpp-mnist --steps 10
 #
 # 1. records the machine (nvidia-smi, PyTorch, CUDA, compilers) in $OUT/machine.txt;
-# 2. builds DJL's JNI bridge against this machine's PyTorch (build-bridge.sh; log in $OUT/bridge/);
+# 2. builds DJL's JNI bridge against this machine's PyTorch (build-bridge.sh, into target/bridge; log in
+#    $OUT/bridge/), or reuses the one a previous call on the same warm machine built;
 # 3. lays out a libtorch folder as DJL expects it: PYTORCH_LIBRARY_PATH = a folder holding links to
 #    PyTorch's libtorch, libtorch_cpu, libc10 (and their CUDA parts) and the bridge as libdjl_torch.so
 #    (DJL's LibUtils loads every library in that folder, then the bridge found beside them, and
@@ -47,14 +48,27 @@ import os, torch
 print(torch.__version__.split("+")[0], torch.version.cuda or "none", os.path.dirname(torch.__file__))') \
   || { say "$python cannot import torch"; exit 10; }
 
-say "building the bridge against PyTorch $torch_version (CUDA $torch_cuda) ..."
-if ! bridge="$(bash "$here/build-bridge.sh" --out "$work/bridge" --python "$python" --jni-headers "$bundle/include" | tail -1)"; then
-  mkdir -p "$OUT/bridge" && cp "$work/bridge/build.log" "$OUT/bridge/" 2>/dev/null
-  say "the bridge did not build; the log is $OUT/bridge/build.log"
-  exit 10
+# The bridge is built into the repository's ignored target/ folder, which the device machine keeps
+# between calls while it stays warm: a second call against the same PyTorch and sources reuses it.
+bridge_dir="$here/target/bridge"
+stamp="torch $torch_version cuda $torch_cuda sources $(cat "$here"/bridge/CMakeLists.txt "$here"/bridge/src/* \
+  "$bundle/include/ai_djl_pytorch_jni_PyTorchLibrary.h" | md5sum | cut -c1-12)"
+mkdir -p "$OUT/bridge"
+if [[ -f "$bridge_dir/libdjl_torch.so" && "$(cat "$bridge_dir/stamp" 2>/dev/null)" == "$stamp" ]]; then
+  bridge="$bridge_dir/libdjl_torch.so"
+  say "reusing the bridge built earlier ($stamp)"
+else
+  say "building the bridge against PyTorch $torch_version (CUDA $torch_cuda) ..."
+  rm -f "$bridge_dir/stamp"
+  if ! bridge="$(bash "$here/build-bridge.sh" --out "$bridge_dir" --python "$python" --jni-headers "$bundle/include" | tail -1)"; then
+    cp "$bridge_dir/build.log" "$OUT/bridge/" 2>/dev/null
+    say "the bridge did not build; the log is $OUT/bridge/build.log"
+    exit 10
+  fi
+  echo "$stamp" > "$bridge_dir/stamp"
+  cp "$bridge_dir/build.log" "$OUT/bridge/"
+  say "bridge built in $((SECONDS - start)) s: $bridge"
 fi
-mkdir -p "$OUT/bridge" && cp "$work/bridge/build.log" "$OUT/bridge/"
-say "bridge built in $((SECONDS - start)) s: $bridge"
 
 lib="$work/libtorch"
 rm -rf "$lib" && mkdir -p "$lib"

@@ -57,6 +57,7 @@ record ProbeOptions(
         for (int i = 0; i < rest.size(); i++) {
             String a = rest.get(i);
             switch (a) {
+                case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 case "--no-reference" -> reference = false;
                 case "--require-cuda" -> requireCuda = true;
                 default -> {
