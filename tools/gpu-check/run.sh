@@ -15,8 +15,8 @@
 #    $ORIGIN in their run paths resolves to the link folder; JNA finds libcudart for DJL's GPU count
 #    through -Djna.library.path;
 # 4. runs the probe (dev.emm.gpucheck.GpuProbe) with the bundle's runtime; results in $OUT.
-# Exit code: the probe's (0 all within tolerance, 1 a comparison or part failed, 3 no CUDA with
-# --require-cuda), or 10 when the bridge does not build, 11 when the bundle is missing.
+# Exit code: the probe's (0 all within tolerance, 1 a comparison or part failed, 3 no CUDA although
+# nvidia-smi lists a GPU), or 10 when the bridge does not build, 11 when the bundle is missing.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -92,11 +92,14 @@ flavor=cpu
 export PYTORCH_LIBRARY_PATH="$lib" PYTORCH_VERSION="$torch_version" PYTORCH_FLAVOR="$flavor"
 export LD_LIBRARY_PATH="$deps${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export DJL_CACHE_DIR="$work/djl-cache" MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824
+# On a machine whose driver lists a GPU, a probe without CUDA is a failure (exit 3), not a CPU run.
+require=()
+nvidia-smi -L 2>/dev/null | grep -q '^GPU' && require=(--require-cuda)
 say "PYTORCH_LIBRARY_PATH=$lib PYTORCH_VERSION=$torch_version PYTORCH_FLAVOR=$flavor; cudart for JNA: ${cudart:-none}"
 
 "$bundle/jre/bin/java" -Xmx8g -XX:+UseParallelGC -Dai.djl.offline=true -Djna.library.path="$work/jna" \
   -Djava.util.logging.config.file=/dev/null -cp "$bundle/lib/*" dev.emm.gpucheck.GpuProbe \
-  --out "$OUT" --python "$python" --home "$repo" "$@"
+  --out "$OUT" --python "$python" --home "$repo" "${require[@]}" "$@"
 code=$?
 say "probe exit code $code after $((SECONDS - start)) s in all; results in $OUT"
 exit $code
