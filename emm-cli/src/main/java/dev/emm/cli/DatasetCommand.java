@@ -68,6 +68,11 @@ final class DatasetCommand implements Callable<Integer> {
         @Option(names = "--license", description = "A license note for the manifest (default: the format's note).")
         String license;
 
+        @Option(names = "--center-crop", paramLabel = "SIDE", description = "Image folders and EDM zips: crop each "
+                + "image to its central square and LANCZOS-resize it to SIDE x SIDE (the paper's dataset_tool.py "
+                + "--transform=center-crop), so images of many sizes make one dataset.")
+        Integer centerCrop;
+
         @Option(names = "--replace", description = "Replace a dataset already registered under NAME.")
         boolean replace;
 
@@ -103,6 +108,7 @@ final class DatasetCommand implements Callable<Integer> {
             parameters.put("split", split);
             parameters.put("cifar100Labels", cifar100Labels);
             parameters.put("license", license);
+            parameters.put("centerCrop", centerCrop == null ? null : centerCrop.toString());
             Path body = file;
             Path bundle = null;
             try {

@@ -252,6 +252,16 @@ class DatasetEndToEndTest {
         assertEquals(List.of(3, 3), manifest.countPerClass());
         assertEquals(List.of(3, 4, 4), List.of(manifest.channels(), manifest.height(), manifest.width()));
         assertEquals("CC0", manifest.license());
+        CliRun cropped = cli("dataset", "import", folder.toString(), "--name", "pets-cropped", "--center-crop", "8",
+                "--url", url);
+        assertEquals(0, cropped.exit(), cropped.err());
+        DatasetManifest croppedManifest = Json.read(text(get("/datasets/pets-cropped")), DatasetManifest.class);
+        assertEquals(List.of(6, 3, 8, 8), List.of(croppedManifest.count(), croppedManifest.channels(),
+                croppedManifest.height(), croppedManifest.width()));
+        CliRun badSide = cli("dataset", "import", folder.toString(), "--name", "pets-bad", "--center-crop", "0",
+                "--url", url);
+        assertEquals(1, badSide.exit());
+        assertTrue(badSide.err().contains("centerCrop must be a side between 1 and 1024, got 0"), badSide.err());
 
         Path images = DatasetArchives.mnistIdx(dir.resolve("idx"), 30, 28);
         CliRun idx = cli("dataset", "import", images.toString(), "--name", "idx-e2e", "--url", url);

@@ -49,6 +49,11 @@ public final class DatasetImporter {
         if (!folder && format == DatasetFormat.IMAGE_FOLDER) {
             throw DatasetImportException.of(file, "format image-folder needs a folder with one subfolder per class");
         }
+        if (options.centerCrop().isPresent() && format != DatasetFormat.IMAGE_FOLDER
+                && format != DatasetFormat.EDM_ZIP) {
+            throw DatasetImportException.of(file, "centerCrop applies to image-folder and edm-zip imports, not "
+                    + format.wireName());
+        }
         return switch (format) {
             case CIFAR10_PYTHON, CIFAR10_BINARY, CIFAR100_PYTHON, CIFAR100_BINARY ->
                     CifarImporter.importArchive(file, format, options, Sha256.ofFile(file));

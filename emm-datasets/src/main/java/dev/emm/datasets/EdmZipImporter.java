@@ -90,7 +90,7 @@ final class EdmZipImporter {
             for (String name : names) {
                 ZipEntry entry = zip.getEntry(name);
                 try (InputStream in = zip.getInputStream(entry)) {
-                    pixels.add(ImageDecoding.decode(in, entry.getSize(), pixels.height(), pixels.width(),
+                    pixels.add(ImageDecoding.decodeForImport(in, entry.getSize(), pixels, options,
                             problem -> new DatasetImportException(file, name, problem)), name);
                 } catch (DatasetImportException e) {
                     throw e;

@@ -43,6 +43,19 @@ final class ImageDecoding {
      * Reads the whole image file (at most {@link #MAX_FILE_BYTES}), checks a PNG's chunk structure
      * and CRCs (ImageIO accepts a PNG cut after its last pixel row), then decodes it.
      */
+    /**
+     * One image of a folder or zip as the dataset stores it: decoded and checked against the shape
+     * of the images before it, or, with the {@code centerCrop} option, decoded at any shape and
+     * centre-cropped to the option's side.
+     */
+    static Decoded decodeForImport(InputStream in, long size, PixelArray pixels, ImportOptions options,
+            Function<String, DatasetImportException> fail) throws IOException {
+        if (options.centerCrop().isEmpty()) {
+            return decode(in, size, pixels.height(), pixels.width(), fail);
+        }
+        return CenterCrop.apply(decode(in, size, 0, 0, fail), options.centerCrop().getAsInt());
+    }
+
     static Decoded decode(InputStream in, long size, int height, int width,
             Function<String, DatasetImportException> fail) throws IOException {
         if (size > MAX_FILE_BYTES) {

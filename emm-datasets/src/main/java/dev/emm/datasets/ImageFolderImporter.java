@@ -80,7 +80,7 @@ final class ImageFolderImporter {
         for (Path image : listing.images()) {
             String entry = relative(root, image);
             try (InputStream in = Files.newInputStream(image)) {
-                pixels.add(ImageDecoding.decode(in, Files.size(image), pixels.height(), pixels.width(),
+                pixels.add(ImageDecoding.decodeForImport(in, Files.size(image), pixels, options,
                         problem -> new DatasetImportException(root, entry, problem)), entry);
             }
         }

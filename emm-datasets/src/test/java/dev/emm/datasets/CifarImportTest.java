@@ -211,7 +211,7 @@ class CifarImportTest {
 
         ImportedDataset coarse = DatasetImporter.importFile(file, Optional.of("cifar100-binary"),
                 new ImportOptions(ImportOptions.Split.TEST, ImportOptions.Cifar100Labels.COARSE, Optional.empty(),
-                        Optional.of("my note")));
+                        Optional.of("my note"), java.util.OptionalInt.empty()));
         assertImages(withLabels(data.test(), data.testCoarse()), 20, coarse.images());
         assertEquals(data.coarse(), coarse.classNames());
         assertEquals("my note", coarse.license());

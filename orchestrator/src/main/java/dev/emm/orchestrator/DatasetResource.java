@@ -88,6 +88,7 @@ public class DatasetResource {
             @QueryParam("bundle") @DefaultValue("false") boolean bundle,
             @QueryParam("entry") String entry,
             @QueryParam("labels") String labels,
+            @QueryParam("centerCrop") String centerCrop,
             InputStream body) throws IOException {
         DatasetManifest manifest;
         try {
@@ -95,7 +96,8 @@ public class DatasetResource {
                     .withSplit(parse(ImportOptions.Split.class, "split", split, ImportOptions.Split.TRAIN))
                     .withCifar100Labels(parse(ImportOptions.Cifar100Labels.class, "cifar100Labels", cifar100Labels,
                             ImportOptions.Cifar100Labels.FINE))
-                    .withLicense(license);
+                    .withLicense(license)
+                    .withCenterCrop(side("centerCrop", centerCrop));
             DatasetService.Upload upload = new DatasetService.Upload(fileName, Optional.ofNullable(format)
                     .filter(f -> !f.isBlank()), options, replace, bundle, Optional.ofNullable(entry),
                     Optional.ofNullable(labels));
@@ -115,6 +117,17 @@ public class DatasetResource {
             return datasets.delete(name) ? Response.noContent().build() : notFound(name);
         } catch (IllegalArgumentException e) {
             return error(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private static Integer side(String parameter, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(parameter + " must be a whole number of pixels, got '" + value + "'");
         }
     }
 
