@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emm.core.json.Json;
+import dev.emm.core.spec.DataSpec;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import java.io.ByteArrayOutputStream;
@@ -183,7 +184,7 @@ public final class BenchMain {
         switch (o.bench) {
             case "train" -> {
                 String preset = o.preset != null ? o.preset : "small-ddpmpp-mnist";
-                ExperimentSpec spec = spec(preset);
+                ExperimentSpec spec = spec(preset, o.resolution);
                 ObjectNode model = JSON.valueToTree(spec.model());
                 if (o.modelChannels != null) {
                     model.put("modelChannels", o.modelChannels);
@@ -203,7 +204,7 @@ public final class BenchMain {
             }
             case "sample" -> {
                 String preset = o.preset != null ? o.preset : "small-ddpmpp-mnist";
-                ExperimentSpec spec = spec(preset);
+                ExperimentSpec spec = spec(preset, o.resolution);
                 ObjectNode model = JSON.valueToTree(spec.model());
                 if (o.modelChannels != null) {
                     model.put("modelChannels", o.modelChannels);
@@ -257,8 +258,11 @@ public final class BenchMain {
         return c;
     }
 
-    static ExperimentSpec spec(String preset) {
-        return SpecValidator.validated(new ExperimentSpec(null, null, null, null, null, null, preset));
+    /** The preset resolved at {@code resolution} when given, so that its attention follows the image as in a spec. */
+    static ExperimentSpec spec(String preset, Integer resolution) {
+        DataSpec data = resolution == null ? null
+                : new DataSpec(null, resolution, null, null, null, null, null, null, null);
+        return SpecValidator.validated(new ExperimentSpec(null, data, null, null, null, null, preset));
     }
 
     static int channels(String dataset) {

@@ -46,6 +46,12 @@ class BenchMainTest {
         assertEquals(3, c.get("channels").asInt());
         assertEquals(32, c.get("resolution").asInt());
         assertEquals("vp", c.get("training").get("preconditioning").asText());
+        assertEquals("[16]", c.get("model").get("attnResolutions").toString());
+        // A smaller image moves the preset's attention with it, as the paper's data-dimension runs do.
+        ObjectNode at8 = BenchMain.config(BenchMain.parse(new String[] {"train", "--preset", "paper-ddpmpp-vp",
+            "--batch", "16", "--resolution", "8"}), work, new PrintStream(PrintStream.nullOutputStream()));
+        assertEquals(8, at8.get("resolution").asInt());
+        assertEquals("[4]", at8.get("model").get("attnResolutions").toString());
     }
 
     @Test
