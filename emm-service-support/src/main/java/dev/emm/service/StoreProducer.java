@@ -6,9 +6,14 @@ import dev.emm.store.StoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The object store every service reads and writes, configured by {@code emm.store.*}. */
+/**
+ * The object store every service reads and writes, configured by {@code emm.store.*}; with
+ * {@code emm.store.ca-file} (EMM_STORE_CA_FILE) it also trusts that PEM file's CA certificates.
+ */
 @ApplicationScoped
 public class StoreProducer {
 
@@ -18,8 +23,10 @@ public class StoreProducer {
             @ConfigProperty(name = "emm.store.endpoint") String endpoint,
             @ConfigProperty(name = "emm.store.access-key") String accessKey,
             @ConfigProperty(name = "emm.store.secret-key") String secretKey,
-            @ConfigProperty(name = "emm.store.bucket", defaultValue = StorageLayout.DEFAULT_BUCKET) String bucket) {
-        ObjectStore store = new ObjectStore(new StoreConfig(endpoint, accessKey, secretKey, bucket));
+            @ConfigProperty(name = "emm.store.bucket", defaultValue = StorageLayout.DEFAULT_BUCKET) String bucket,
+            @ConfigProperty(name = "emm.store.ca-file") Optional<String> caFile) {
+        StoreConfig config = new StoreConfig(endpoint, accessKey, secretKey, bucket);
+        ObjectStore store = new ObjectStore(caFile.map(f -> config.withCaCertificates(Path.of(f))).orElse(config));
         store.ensureBucket();
         return store;
     }

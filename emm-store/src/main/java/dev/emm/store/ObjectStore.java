@@ -13,6 +13,7 @@ import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
+import io.minio.http.HttpUtils;
 import io.minio.messages.DeleteError;
 import io.minio.messages.DeleteObject;
 import io.minio.messages.Item;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
 
 /**
  * The pipeline's only door to object storage: one bucket, whole objects addressed by key. Every
@@ -35,17 +38,28 @@ public final class ObjectStore implements AutoCloseable {
 
     private static final String NO_SUCH_KEY = "NoSuchKey";
     private static final String BUCKET_ALREADY_OWNED = "BucketAlreadyOwnedByYou";
+    /** The MinIO SDK's default connect, write and read timeout. */
+    private static final long CLIENT_TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
     private final StoreConfig config;
     private final MinioClient client;
 
     public ObjectStore(StoreConfig config) {
         this.config = config;
-        this.client = MinioClient.builder()
+        MinioClient.Builder builder = MinioClient.builder()
                 .endpoint(config.endpoint())
                 .credentials(config.accessKey(), config.secretKey())
-                .region(config.region())
-                .build();
+                .region(config.region());
+        if (config.caCertificates() != null) {
+            TrustedCertificates trust = TrustedCertificates.jvmDefaultsPlus(config.caCertificates());
+            // The SDK's own client and timeouts, with the CA file's certificates trusted as well.
+            OkHttpClient http = HttpUtils.newDefaultHttpClient(CLIENT_TIMEOUT_MILLIS, CLIENT_TIMEOUT_MILLIS,
+                    CLIENT_TIMEOUT_MILLIS).newBuilder()
+                    .sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager())
+                    .build();
+            builder.httpClient(http, true);
+        }
+        this.client = builder.build();
     }
 
     public StoreConfig config() {
