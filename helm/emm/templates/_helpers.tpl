@@ -119,3 +119,71 @@ app.kubernetes.io/component: {{ .component }}
 {{- range $k, $v := .Values.topics.config }}{{ $parts = append $parts (printf "%s=%v" $k $v) }}{{ end }}
 {{- join " " $parts }}
 {{- end }}
+
+{{/* CA certificates of tls.kafka and tls.store that are set: (list "kafka" "store") filtered. */}}
+{{- define "emm.tlsUses" -}}
+{{- range $use := list "kafka" "store" }}
+{{- $ca := index $.Values.tls $use }}
+{{- if and $ca.caSecret $ca.caConfigMap }}
+{{- fail (printf "tls.%s: set caSecret or caConfigMap, not both" $use) }}
+{{- end }}
+{{- if or $ca.caSecret $ca.caConfigMap }}{{ $use }} {{ end }}
+{{- end }}
+{{- end }}
+
+{{/* Where a CA certificate is mounted: (dict "use" "kafka"). Always the file ca.crt. */}}
+{{- define "emm.tlsCaFile" -}}
+/etc/emm/tls/{{ .use }}/ca.crt
+{{- end }}
+
+{{/* Read-only mounts of the configured CA certificates. */}}
+{{- define "emm.tlsVolumeMounts" -}}
+{{- range $use := include "emm.tlsUses" . | splitList " " | compact }}
+- name: {{ $use }}-ca
+  mountPath: /etc/emm/tls/{{ $use }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* Volumes of the configured CA certificates, each key mapped to the file ca.crt. */}}
+{{- define "emm.tlsVolumes" -}}
+{{- range $use := include "emm.tlsUses" . | splitList " " | compact }}
+{{- $ca := index $.Values.tls $use }}
+- name: {{ $use }}-ca
+  {{- if $ca.caSecret }}
+  secret:
+    secretName: {{ $ca.caSecret }}
+  {{- else }}
+  configMap:
+    name: {{ $ca.caConfigMap }}
+  {{- end }}
+    items:
+      - key: {{ $ca.caKey }}
+        path: ca.crt
+{{- end }}
+{{- end }}
+
+{{/* The orchestrator's REST API settings: upload limit and the optional bearer token. */}}
+{{- define "emm.apiEnv" -}}
+- name: QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE
+  value: {{ .Values.api.maxBodySize | quote }}
+{{- if .Values.api.tokenSecret.name }}
+- name: EMM_API_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.api.tokenSecret.name }}
+      key: {{ .Values.api.tokenSecret.key }}
+{{- end }}
+{{- end }}
+
+{{/*
+kubectl run --overrides for the helper pods NOTES.txt suggests: Pod Security "restricted" (the
+Kafka image's user 1000, no privilege escalation, no capabilities, RuntimeDefault seccomp).
+Strategic merge joins the container by its name, which kubectl run sets to the pod's name.
+*/}}
+{{- define "emm.helperPodOverrides" -}}
+{{- $pod := dict "securityContext" (dict "runAsNonRoot" true "runAsUser" 1000 "runAsGroup" 1000 "seccompProfile" (dict "type" "RuntimeDefault")) "automountServiceAccountToken" false }}
+{{- $container := dict "name" . "securityContext" (dict "allowPrivilegeEscalation" false "runAsNonRoot" true "capabilities" (dict "drop" (list "ALL")) "seccompProfile" (dict "type" "RuntimeDefault")) }}
+{{- $_ := set $pod "containers" (list $container) }}
+{{- dict "apiVersion" "v1" "spec" $pod | toJson }}
+{{- end }}

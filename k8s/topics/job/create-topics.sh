@@ -2,8 +2,8 @@
 # Creates the EMM topics with kafka-topics.sh and raises partition counts that are too low.
 # Input: TOPICS_FILE (lines "name partitions"), TOPIC_REPLICAS, TOPIC_CONFIG ("key=value key=value"),
 #        KAFKA_BOOTSTRAP_SERVERS, optional KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
-#        KAFKA_SASL_JAAS_CONFIG; KAFKA_BIN (default /opt/kafka/bin), WAIT_SECONDS (default 300),
-#        RETRY_SECONDS (default 5).
+#        KAFKA_SASL_JAAS_CONFIG, KAFKA_SSL_TRUSTSTORE_TYPE, KAFKA_SSL_TRUSTSTORE_LOCATION;
+#        KAFKA_BIN (default /opt/kafka/bin), WAIT_SECONDS (default 300), RETRY_SECONDS (default 5).
 # Idempotent: run it again after changing partitions (partitions only ever grow in Kafka).
 set -eu
 bin="${KAFKA_BIN:-/opt/kafka/bin}"
@@ -16,6 +16,8 @@ client_config="${TMPDIR:-/tmp}/emm-topics-client.properties"
 if [ -n "${KAFKA_SECURITY_PROTOCOL:-}" ]; then echo "security.protocol=$KAFKA_SECURITY_PROTOCOL" >> "$client_config"; fi
 if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then echo "sasl.mechanism=$KAFKA_SASL_MECHANISM" >> "$client_config"; fi
 if [ -n "${KAFKA_SASL_JAAS_CONFIG:-}" ]; then echo "sasl.jaas.config=$KAFKA_SASL_JAAS_CONFIG" >> "$client_config"; fi
+if [ -n "${KAFKA_SSL_TRUSTSTORE_TYPE:-}" ]; then echo "ssl.truststore.type=$KAFKA_SSL_TRUSTSTORE_TYPE" >> "$client_config"; fi
+if [ -n "${KAFKA_SSL_TRUSTSTORE_LOCATION:-}" ]; then echo "ssl.truststore.location=$KAFKA_SSL_TRUSTSTORE_LOCATION" >> "$client_config"; fi
 
 topics() { "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --command-config "$client_config" "$@"; }
 

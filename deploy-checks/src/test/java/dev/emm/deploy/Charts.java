@@ -2,6 +2,7 @@ package dev.emm.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -45,6 +46,25 @@ final class Charts {
             cmd = cmd.set(e.getKey(), e.getValue());
         }
         return cmd.call();
+    }
+
+    /** The chart's NOTES.txt as `helm install --dry-run` prints it (client only, no cluster). */
+    static String notes(Map<String, Object> set) {
+        InstallCommand cmd = new Helm(Repo.chart()).install()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeVersion("1.31.0")
+                .clientOnly()
+                .dryRun();
+        for (Map.Entry<String, Object> e : set.entrySet()) {
+            cmd = cmd.set(e.getKey(), e.getValue());
+        }
+        String output = cmd.call().getOutput();
+        int start = output.indexOf("NOTES:");
+        if (start < 0) {
+            throw new AssertionError("no NOTES in the install output:\n" + output);
+        }
+        return output.substring(start + "NOTES:".length());
     }
 
     static List<JsonNode> render(Path valuesFile, Map<String, Object> set) {

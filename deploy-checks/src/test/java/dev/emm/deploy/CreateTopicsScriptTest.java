@@ -106,16 +106,19 @@ class CreateTopicsScriptTest {
     }
 
     @Test
-    void writesTheSaslSettingsIntoTheClientConfig() throws Exception {
+    void writesTheSaslAndTrustStoreSettingsIntoTheClientConfig() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
         env.put("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
         env.put("KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
+        env.put("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
+        env.put("KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/emm/tls/kafka/ca.crt");
         Run r = run(env);
         assertEquals(0, r.exit(), r.output());
         List<String> lines = Files.readAllLines(tmp.resolve("state/client.properties"));
         assertEquals(List.of("security.protocol=SASL_SSL", "sasl.mechanism=SCRAM-SHA-512",
-                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";"),
+                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
+                "ssl.truststore.type=PEM", "ssl.truststore.location=/etc/emm/tls/kafka/ca.crt"),
                 lines);
         assertTrue(!r.output().contains("password"), "the script never prints the JAAS line");
     }

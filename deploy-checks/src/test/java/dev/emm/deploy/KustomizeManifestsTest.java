@@ -116,6 +116,9 @@ class KustomizeManifestsTest {
         }
         assertEquals("restricted", all(ms, Namespace.class).get(0).getMetadata().getLabels()
                 .get("pod-security.kubernetes.io/enforce"));
+        var orchestrator = deployment(ms, "orchestrator").getSpec();
+        assertEquals("Recreate", orchestrator.getStrategy().getType(), "one orchestrator at a time, as in the chart");
+        assertEquals(1, orchestrator.getReplicas());
     }
 
     @Test
