@@ -6,8 +6,11 @@ import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +34,12 @@ public class ExperimentRepository {
         cache.put(state.experimentId(), state);
     }
 
+    /** Removes an experiment that never started (its state is all it has in the store). */
+    public void delete(String experimentId) {
+        store.delete(StorageLayout.experimentState(experimentId));
+        cache.remove(experimentId);
+    }
+
     public Optional<ExperimentState> find(String experimentId) {
         ExperimentState cached = cache.get(experimentId);
         if (cached != null) {
@@ -44,15 +53,37 @@ public class ExperimentRepository {
                 });
     }
 
+    /**
+     * What the store held at start: the states read, and, by experiment id, why each of the others
+     * could not be read. The bytes of an unreadable state are copied to
+     * {@link StorageLayout#experimentUnreadableState} before anything replaces them.
+     */
+    public record Stored(List<ExperimentState> states, Map<String, String> unreadable) {
+    }
+
     /** Reads every stored experiment into the cache; called once at start. */
-    public Collection<ExperimentState> loadAll() {
+    public Stored loadAll() {
+        List<ExperimentState> states = new ArrayList<>();
+        Map<String, String> unreadable = new TreeMap<>();
         for (String key : store.list("experiments/")) {
-            if (key.endsWith("/state.json")) {
-                ExperimentState state = Json.read(store.get(key), ExperimentState.class);
+            if (!key.endsWith("/state.json")) {
+                continue;
+            }
+            byte[] bytes = store.get(key);
+            String experimentId = key.substring("experiments/".length(), key.length() - "/state.json".length());
+            try {
+                ExperimentState state = Json.read(bytes, ExperimentState.class);
+                if (!experimentId.equals(state.experimentId())) {
+                    throw new IllegalStateException("it names experiment " + state.experimentId());
+                }
                 cache.put(state.experimentId(), state);
+                states.add(state);
+            } catch (Json.MalformedJsonException | IllegalStateException e) {
+                store.put(StorageLayout.experimentUnreadableState(experimentId), bytes);
+                unreadable.put(experimentId, e.getMessage());
             }
         }
-        return cache.values();
+        return new Stored(states, unreadable);
     }
 
     public Collection<ExperimentState> all() {

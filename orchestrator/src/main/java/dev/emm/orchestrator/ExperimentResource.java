@@ -15,6 +15,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
@@ -34,21 +36,36 @@ public class ExperimentResource {
     @Inject
     DatasetChecks datasetChecks;
 
-    /** The body is read as text so that malformed JSON gets the same field-naming 400 as an invalid spec. */
+    /**
+     * The body is read as bytes, and no more than the submission limit of them, so that malformed
+     * JSON or invalid UTF-8 gets the same field-naming 400 as an invalid spec, and an oversized body
+     * a 413 before it is held in memory. Nothing exists after an answer other than 201.
+     */
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
-    public Response submit(String body) {
+    public Response submit(InputStream body) throws IOException {
         SubmissionReader.Submission submission;
         try {
-            submission = SubmissionReader.read(body, null);
+            submission = SubmissionReader.read(body.readNBytes(SubmissionReader.MAX_BYTES + 1), null);
             datasetChecks.check(submission);
+        } catch (SubmissionTooLargeException e) {
+            return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE)
+                    .entity(Map.of("error", e.getMessage(), "field", "$", "limitBytes", SubmissionReader.MAX_BYTES))
+                    .build();
         } catch (InvalidSpecException e) {
             return Response.status(Response.Status.BAD_REQUEST)
                     .entity(Map.of("error", "invalid experiment spec", "field", e.field(),
                             "violations", e.violations().stream().map(ExperimentResource::violation).toList()))
                     .build();
         }
-        ExperimentState state = orchestrator.submit(submission.experimentId(), submission.spec());
+        ExperimentState state;
+        try {
+            state = orchestrator.submit(submission.experimentId(), submission.spec());
+        } catch (Orchestrator.NotStartedException e) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .entity(Map.of("error", e.getMessage()))
+                    .build();
+        }
         return Response.created(URI.create("/experiments/" + state.experimentId()))
                 .entity(ExperimentView.of(state, orchestrator::trainingProgress))
                 .build();

@@ -28,7 +28,9 @@ public record ExperimentView(
     static ExperimentView of(ExperimentState state, Function<String, Optional<TrainingProgress>> progressOfRun) {
         if (state.result() != null) {
             var result = state.result();
-            return new ExperimentView(state.experimentId(), state.spec().name(), result.status(), result.emm(),
+            // an experiment failed because its stored state was unreadable has no spec, hence no name
+            String name = state.spec() == null ? null : state.spec().name();
+            return new ExperimentView(state.experimentId(), name, result.status(), result.emm(),
                     result.bracket(), result.points(), List.of(), List.of(), result.message());
         }
         List<TrainingProgress> training = state.probing().stream()

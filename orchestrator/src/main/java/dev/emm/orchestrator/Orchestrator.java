@@ -11,6 +11,7 @@ import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.orchestration.ExperimentStateMachine;
 import dev.emm.core.orchestration.Transition;
 import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.storage.StorageLayout;
 import dev.emm.service.CancelledRuns;
 import dev.emm.service.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,24 +65,68 @@ public class Orchestrator {
 
     private final Map<String, TrainingProgress> latestTraining = new ConcurrentHashMap<>();
 
+    /**
+     * Resumes every stored experiment. Nothing read back from the store may stop the service: an
+     * experiment whose state cannot be read, or whose events the broker refuses for good (such as
+     * a record over its size limit), is failed with the reason and the others go on. Only a broker
+     * that does not answer at all stops the start, to be retried by the next one.
+     */
     void resumeOnStart(@Observes StartupEvent start) {
         registry.gauge("emm.experiments.in.flight", this,
                 self -> self.repository.all().stream().filter(state -> !state.finished()).count());
-        for (ExperimentState state : repository.loadAll()) {
-            List<Object> events = ExperimentStateMachine.resume(state);
-            if (state.awaitsAnnouncement()) {
-                LOG.infof("experiment %s finished before the restart; announcing its completion again",
-                        state.experimentId());
-            } else if (!events.isEmpty()) {
-                LOG.infof("resuming experiment %s: %d run(s) of the current round requested again, %d cancelled again",
-                        state.experimentId(), events.stream().filter(TrainRequested.class::isInstance).count(),
-                        events.stream().filter(RunCancelled.class::isInstance).count());
+        ExperimentRepository.Stored stored = repository.loadAll();
+        stored.unreadable().forEach((experimentId, reason) -> {
+            LOG.errorf("experiment %s: its stored state cannot be read (%s); the bytes are kept as %s and the "
+                    + "experiment is failed", experimentId, reason, StorageLayout.experimentUnreadableState(experimentId));
+            failOnStart(ExperimentStateMachine.unreadable(experimentId,
+                    "its stored state could not be read after a restart: " + reason));
+        });
+        for (ExperimentState state : stored.states()) {
+            try {
+                resume(state);
+            } catch (RuntimeException e) {
+                if (BrokerFailures.isTransient(e)) {
+                    throw e;
+                }
+                String reason = BrokerFailures.describe(e);
+                LOG.errorf(e, "experiment %s cannot be resumed and is failed: %s", state.experimentId(), reason);
+                failOnStart(ExperimentStateMachine.failOnResume(state, "could not be resumed after a restart: " + reason));
             }
-            publishAndRecord(state, events);
         }
     }
 
-    /** Starts an experiment unless one with this id exists; returns its current state. */
+    private void resume(ExperimentState state) {
+        List<Object> events = ExperimentStateMachine.resume(state);
+        if (state.awaitsAnnouncement()) {
+            LOG.infof("experiment %s finished before the restart; announcing its completion again",
+                    state.experimentId());
+        } else if (!events.isEmpty()) {
+            LOG.infof("resuming experiment %s: %d run(s) of the current round requested again, %d cancelled again",
+                    state.experimentId(), events.stream().filter(TrainRequested.class::isInstance).count(),
+                    events.stream().filter(RunCancelled.class::isInstance).count());
+        }
+        publishAndRecord(state, events);
+    }
+
+    /** Records an experiment failed at start; its completion, if refused, is announced again at the next start. */
+    private void failOnStart(Transition failed) {
+        repository.save(failed.state());
+        try {
+            publishAndRecord(failed.state(), failed.events());
+        } catch (RuntimeException e) {
+            if (BrokerFailures.isTransient(e)) {
+                throw e;
+            }
+            LOG.errorf(e, "the failure of experiment %s could not be announced", failed.state().experimentId());
+        }
+    }
+
+    /**
+     * Starts an experiment unless one with this id exists; returns its current state. When the
+     * broker does not take its first events, the experiment is removed again and
+     * {@link NotStartedException} thrown, so a failed submission leaves nothing behind that a
+     * client's retry would duplicate.
+     */
     public synchronized ExperimentState submit(String experimentId, ExperimentSpec validatedSpec) {
         Optional<ExperimentState> existing = repository.find(experimentId);
         if (existing.isPresent()) {
@@ -89,7 +134,23 @@ public class Orchestrator {
         }
         LOG.infof("experiment %s submitted (%s, model %s, sizes %d..%d)", experimentId, validatedSpec.name(),
                 validatedSpec.model().kind(), validatedSpec.search().minSize(), validatedSpec.search().maxSize());
-        return apply(ExperimentStateMachine.start(experimentId, validatedSpec));
+        Transition start = ExperimentStateMachine.start(experimentId, validatedSpec);
+        repository.save(start.state());
+        try {
+            return publishAndRecord(start.state(), start.events());
+        } catch (RuntimeException e) {
+            repository.delete(experimentId);
+            LOG.errorf(e, "experiment %s not started: its first events were not published; removed again", experimentId);
+            throw new NotStartedException(experimentId, e);
+        }
+    }
+
+    /** The broker did not take a new experiment's first events; the experiment was removed again. */
+    public static final class NotStartedException extends RuntimeException {
+        NotStartedException(String experimentId, Throwable cause) {
+            super("experiment " + experimentId + " was not started (the event broker did not accept its requests: "
+                    + cause.getMessage() + "); nothing was created, submit it again", cause);
+        }
     }
 
     public synchronized void onMetric(MetricComputed metric) {

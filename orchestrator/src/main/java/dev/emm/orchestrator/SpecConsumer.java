@@ -40,19 +40,25 @@ public class SpecConsumer {
 
     @Incoming("experiment-specs")
     @Blocking
-    public void onSubmitted(ConsumerRecord<String, String> record) {
+    public void onSubmitted(ConsumerRecord<String, byte[]> record) {
         try {
             SubmissionReader.Submission submission = SubmissionReader.read(record.value(), record.key());
             datasetChecks.check(submission);
             orchestrator.submit(submission.experimentId(), submission.spec());
             meters.handled(Topics.EXPERIMENTS_SUBMITTED, "accepted");
         } catch (InvalidSpecException e) {
-            LOG.warnf("rejected experiment record at offset %d (key %s): %s", record.offset(), record.key(),
-                    e.getMessage());
-            String key = record.key() == null ? "offset-" + record.offset() : record.key();
-            EventPublisher.publish(rejections, key, ExperimentRejected.of(record.key(), e.field(), e.getMessage()));
-            meters.handled(Topics.EXPERIMENTS_SUBMITTED, "rejected");
+            reject(record, e.field(), e.getMessage());
+            throw e;
+        } catch (SubmissionTooLargeException e) {
+            reject(record, "$", e.getMessage());
             throw e;
         }
+    }
+
+    private void reject(ConsumerRecord<String, byte[]> record, String field, String reason) {
+        LOG.warnf("rejected experiment record at offset %d (key %s): %s", record.offset(), record.key(), reason);
+        String key = record.key() == null ? "offset-" + record.offset() : record.key();
+        EventPublisher.publish(rejections, key, ExperimentRejected.of(record.key(), field, reason));
+        meters.handled(Topics.EXPERIMENTS_SUBMITTED, "rejected");
     }
 }

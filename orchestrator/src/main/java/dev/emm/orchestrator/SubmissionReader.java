@@ -8,6 +8,9 @@ import dev.emm.core.spec.InvalidSpecException;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.SpecViolation;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -15,8 +18,14 @@ import java.util.List;
  * Reads a submission from REST or Kafka: either an {@link ExperimentSubmitted} envelope
  * ({@code {"experimentId": ..., "spec": {...}}}) or a bare spec. The spec is read strictly and
  * validated, so every failure names the offending field.
+ *
+ * <p>A submission is at most {@value #MAX_BYTES} bytes of UTF-8. Every run-level event carries the
+ * whole spec, so without a bound a spec could be accepted whose events the broker refuses (its
+ * record limit is 1 MB); a real spec is about 2 KB.
  */
 final class SubmissionReader {
+
+    static final int MAX_BYTES = 64 * 1024;
 
     /**
      * @param fieldPrefix what the spec's field paths are prefixed with in violations: {@code "spec."}
@@ -30,16 +39,20 @@ final class SubmissionReader {
 
     /**
      * @param fallbackId the id to use when the document names none (a Kafka key), or null to generate one
-     * @throws Json.MalformedJsonException when the JSON cannot be read
-     * @throws InvalidSpecException        when the spec is invalid
+     * @throws SubmissionTooLargeException when the payload exceeds {@link #MAX_BYTES}
+     * @throws InvalidSpecException        when the payload is not UTF-8 JSON or the spec is invalid
      */
-    static Submission read(String payload, String fallbackId) {
-        if (payload == null || payload.isBlank()) {
+    static Submission read(byte[] payload, String fallbackId) {
+        if (payload != null && payload.length > MAX_BYTES) {
+            throw new SubmissionTooLargeException(MAX_BYTES);
+        }
+        String text = payload == null ? "" : utf8(payload);
+        if (text.isBlank()) {
             throw new InvalidSpecException(List.of(new SpecViolation("$", "empty submission")));
         }
         JsonNode document;
         try {
-            document = Json.mapper().readTree(payload);
+            document = Json.mapper().readTree(text);
         } catch (IOException e) {
             throw new InvalidSpecException(List.of(new SpecViolation("$", "malformed JSON: "
                     + e.getMessage().lines().findFirst().orElse(""))));
@@ -72,7 +85,11 @@ final class SubmissionReader {
                     .map(v -> new SpecViolation("spec." + v.field(), v.message()))
                     .toList());
         }
-        String id = envelope && document.hasNonNull("experimentId") ? document.get("experimentId").asText() : fallbackId;
+        JsonNode experimentId = envelope ? document.get("experimentId") : null;
+        if (experimentId != null && !experimentId.isNull() && !experimentId.isTextual()) {
+            throw new InvalidSpecException(List.of(new SpecViolation("experimentId", "must be a string")));
+        }
+        String id = experimentId != null && experimentId.isTextual() ? experimentId.asText() : fallbackId;
         if (id == null) {
             id = ExperimentIds.generate(validated.name());
         } else if (!ExperimentIds.valid(id)) {
@@ -80,5 +97,18 @@ final class SubmissionReader {
                     "must be 1-63 lower-case letters, digits or '-', starting with a letter or digit")));
         }
         return new Submission(id, validated, envelope ? "spec." : "");
+    }
+
+    /** Strict decoding: bytes that are not UTF-8 are an error, never replaced by U+FFFD and accepted. */
+    private static String utf8(byte[] payload) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidSpecException(List.of(new SpecViolation("$", "not valid UTF-8: " + e.getMessage())));
+        }
     }
 }

@@ -1,11 +1,19 @@
 package dev.emm.core.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.stream.Collectors;
@@ -21,12 +29,32 @@ public final class Json {
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
             .setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
-    private static final ObjectMapper STRICT = EVENTS.copy()
+    private static final ObjectMapper STRICT = strict(EVENTS.copy()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
-            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+            .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
+            .registerModule(new SimpleModule("finite-numbers").addDeserializer(Double.class, new FiniteDouble())));
 
     private Json() {
+    }
+
+    /**
+     * No scalar is converted into another type: {@code "eps": "0.1"}, {@code "resolution": 16.5},
+     * {@code "skipConnections": [1]} and {@code "name": 5} fail naming the field instead of being
+     * read as the number, integer, boolean or text the user may not have meant.
+     */
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        refuse(mapper, LogicalType.Integer, CoercionInputShape.String, CoercionInputShape.EmptyString,
+                CoercionInputShape.Float, CoercionInputShape.Boolean);
+        refuse(mapper, LogicalType.Float, CoercionInputShape.String, CoercionInputShape.EmptyString,
+                CoercionInputShape.Boolean);
+        refuse(mapper, LogicalType.Boolean, CoercionInputShape.String, CoercionInputShape.EmptyString,
+                CoercionInputShape.Integer, CoercionInputShape.Float);
+        refuse(mapper, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.Boolean);
+        refuse(mapper, LogicalType.Enum, CoercionInputShape.Integer, CoercionInputShape.EmptyString);
+        return mapper;
     }
 
     public static ObjectMapper mapper() {
@@ -91,6 +119,28 @@ public final class Json {
                     .replace(".[", "[");
         }
         return "$";
+    }
+
+    private static void refuse(ObjectMapper mapper, LogicalType type, CoercionInputShape... shapes) {
+        for (CoercionInputShape shape : shapes) {
+            mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
+        }
+    }
+
+    /** A number too large for a double (such as {@code 1e400}) is an error, not an infinity. */
+    private static final class FiniteDouble extends NumberDeserializers.DoubleDeserializer {
+        FiniteDouble() {
+            super(Double.class, null);
+        }
+
+        @Override
+        public Double deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            Double value = super.deserialize(parser, context);
+            if (value != null && !Double.isFinite(value)) {
+                throw InvalidFormatException.from(parser, "must be a finite number", value, Double.class);
+            }
+            return value;
+        }
     }
 
     /** JSON that could not be read, with the path of the offending field ("$" for the document). */

@@ -116,6 +116,29 @@ public final class ExperimentStateMachine {
         return events;
     }
 
+    /**
+     * Ends an experiment that cannot go on after a restart (the broker refuses its events, or its
+     * state contradicts itself) as {@code failed} with the reason. One already finished keeps its
+     * result and is recorded as announced, so a completion the broker refuses is not retried forever.
+     */
+    public static Transition failOnResume(ExperimentState state, String reason) {
+        if (state.finished()) {
+            return new Transition(completionAnnounced(state), List.of());
+        }
+        return finish(state, EmmResult.failed(state.experimentId(), state.points(), reason));
+    }
+
+    /**
+     * The state that replaces one that could not be read at all: failed with the reason, with no
+     * spec and no runs (nothing of the original can be trusted).
+     */
+    public static Transition unreadable(String experimentId, String reason) {
+        EmmResult result = EmmResult.failed(experimentId, List.of(), reason);
+        ExperimentState failed = new ExperimentState(ExperimentState.VERSION, experimentId, null, result.status(),
+                List.of(), Map.of(), result, Boolean.FALSE);
+        return new Transition(failed, List.of(progress(failed), ExperimentCompleted.of(result)));
+    }
+
     /** The state once the broker has acknowledged the experiment's completed event. */
     public static ExperimentState completionAnnounced(ExperimentState state) {
         return new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(), state.status(),

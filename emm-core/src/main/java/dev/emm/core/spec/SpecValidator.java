@@ -20,6 +20,22 @@ public final class SpecValidator {
     private static final Set<String> EARLY_STOPS = Set.of(SearchSpec.STOP_ON_RATIO, SearchSpec.STOP_ON_CI_LOW,
             SearchSpec.STOP_NEVER);
 
+    /*
+     * Upper bounds: far above any real experiment (the paper: 10,000 samples, 18 steps, batch 512,
+     * 3 levels of 2 blocks), low enough that a typo or a hostile value cannot ask for years of work
+     * or a spec larger than the events that carry it.
+     */
+    static final int MAX_NAME_LENGTH = 200;
+    static final int MAX_LEVELS = 8;
+    static final int MAX_CHANNEL_MULT = 16;
+    static final int MAX_BLOCKS = 16;
+    static final int MAX_MODEL_CHANNELS = 4096;
+    static final int MAX_ATTENTION_RESOLUTIONS = 16;
+    static final int MAX_CLASS_MAP_ENTRIES = 1000;
+    static final int MAX_BATCH_SIZE = 65_536;
+    static final int MAX_SAMPLE_COUNT = 1_000_000;
+    static final int MAX_SAMPLER_STEPS = 1000;
+
     private final List<SpecViolation> violations = new ArrayList<>();
 
     private SpecValidator() {
@@ -57,6 +73,8 @@ public final class SpecValidator {
 
     private void check(ExperimentSpec spec) {
         require(!spec.name().isBlank(), "name", "must not be blank");
+        require(spec.name().length() <= MAX_NAME_LENGTH, "name",
+                "must be at most " + MAX_NAME_LENGTH + " characters, got " + spec.name().length());
         checkData(spec.data());
         checkModel(spec.model(), spec.data().resolution());
         checkTraining(spec.training());
@@ -104,6 +122,8 @@ public final class SpecValidator {
                     "must be '" + MixSpec.BY_INDEX + "' or '" + MixSpec.BY_NAME + "', got '" + match + "'");
             require(data.mix().classMap().isEmpty() || MixSpec.BY_NAME.equals(match), "data.mix.classMap",
                     "renames class names, so it needs classMatch 'name'");
+            require(data.mix().classMap().size() <= MAX_CLASS_MAP_ENTRIES, "data.mix.classMap",
+                    "must have at most " + MAX_CLASS_MAP_ENTRIES + " entries, got " + data.mix().classMap().size());
             require(data.mix().classMap().entrySet().stream()
                             .allMatch(e -> e.getKey() != null && e.getValue() != null && !e.getValue().isBlank()),
                     "data.mix.classMap", "must map class names to non-blank class names");
@@ -116,12 +136,17 @@ public final class SpecValidator {
         if (model.isOptimum()) {
             return;
         }
-        require(model.modelChannels() >= 1, "model.modelChannels", "must be at least 1");
-        require(!model.channelMult().isEmpty() && model.channelMult().stream().allMatch(m -> m != null && m >= 1),
-                "model.channelMult", "must be a non-empty list of positive integers");
-        require(model.numBlocks() >= 1, "model.numBlocks", "must be at least 1");
-        require(model.attnResolutions().stream().allMatch(r -> r != null && r >= 1),
-                "model.attnResolutions", "must list positive resolutions");
+        require(model.modelChannels() >= 1 && model.modelChannels() <= MAX_MODEL_CHANNELS, "model.modelChannels",
+                "must be between 1 and " + MAX_MODEL_CHANNELS + ", got " + model.modelChannels());
+        require(!model.channelMult().isEmpty() && model.channelMult().size() <= MAX_LEVELS
+                        && model.channelMult().stream().allMatch(m -> m != null && m >= 1 && m <= MAX_CHANNEL_MULT),
+                "model.channelMult", "must list 1 to " + MAX_LEVELS + " integers between 1 and " + MAX_CHANNEL_MULT
+                        + ", got " + model.channelMult().size() + " entries");
+        require(model.numBlocks() >= 1 && model.numBlocks() <= MAX_BLOCKS, "model.numBlocks",
+                "must be between 1 and " + MAX_BLOCKS + ", got " + model.numBlocks());
+        require(model.attnResolutions().size() <= MAX_ATTENTION_RESOLUTIONS
+                        && model.attnResolutions().stream().allMatch(r -> r != null && r >= 1),
+                "model.attnResolutions", "must list at most " + MAX_ATTENTION_RESOLUTIONS + " positive resolutions");
         if (!model.channelMult().isEmpty() && model.attnResolutions().stream().allMatch(r -> r != null)) {
             List<Integer> levels = new ArrayList<>();
             for (int level = 0; level < model.channelMult().size(); level++) {
@@ -154,7 +179,8 @@ public final class SpecValidator {
                 "must be a non-negative number");
         require(training.warmupImages() == null || training.warmupEpochs() == null, "training.warmupEpochs",
                 "give either warmupImages or warmupEpochs, not both");
-        require(training.batchSize() >= 1, "training.batchSize", "must be at least 1");
+        require(training.batchSize() >= 1 && training.batchSize() <= MAX_BATCH_SIZE, "training.batchSize",
+                "must be between 1 and " + MAX_BATCH_SIZE + ", got " + training.batchSize());
         require(training.adamBeta1() >= 0 && training.adamBeta1() < 1, "training.adamBeta1", "must be in [0, 1)");
         require(training.adamBeta2() >= 0 && training.adamBeta2() < 1, "training.adamBeta2", "must be in [0, 1)");
         require(training.adamEps() > 0, "training.adamEps", "must be positive");
@@ -191,15 +217,18 @@ public final class SpecValidator {
     }
 
     private void checkSampling(SamplingSpec sampling) {
-        require(sampling.sampleCount() >= 1, "sampling.sampleCount", "must be at least 1");
+        require(sampling.sampleCount() >= 1 && sampling.sampleCount() <= MAX_SAMPLE_COUNT, "sampling.sampleCount",
+                "must be between 1 and " + MAX_SAMPLE_COUNT + ", got " + sampling.sampleCount());
         require(sampling.firstSeed() >= 0, "sampling.firstSeed", "must not be negative");
-        require(sampling.numSteps() >= 2, "sampling.numSteps", "must be at least 2");
+        require(sampling.numSteps() >= 2 && sampling.numSteps() <= MAX_SAMPLER_STEPS, "sampling.numSteps",
+                "must be between 2 and " + MAX_SAMPLER_STEPS + ", got " + sampling.numSteps());
         require(sampling.sigmaMin() > 0, "sampling.sigmaMin", "must be positive");
         require(sampling.sigmaMax() > sampling.sigmaMin(), "sampling.sigmaMax", "must exceed sampling.sigmaMin");
         require(sampling.rho() > 0, "sampling.rho", "must be positive");
         require(sampling.churn() >= 0, "sampling.churn", "must not be negative");
         require(sampling.noiseScale() >= 0, "sampling.noiseScale", "must not be negative");
-        require(sampling.batchSize() >= 1, "sampling.batchSize", "must be at least 1");
+        require(sampling.batchSize() >= 1 && sampling.batchSize() <= MAX_BATCH_SIZE, "sampling.batchSize",
+                "must be between 1 and " + MAX_BATCH_SIZE + ", got " + sampling.batchSize());
     }
 
     private void checkSearch(SearchSpec search, DataSpec data) {

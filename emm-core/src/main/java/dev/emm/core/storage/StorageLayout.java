@@ -35,6 +35,11 @@ public final class StorageLayout {
         return experimentPrefix(experimentId) + "state.json";
     }
 
+    /** The bytes of a state that could not be read at start, kept for an operator when the experiment is failed. */
+    public static String experimentUnreadableState(String experimentId) {
+        return experimentPrefix(experimentId) + "state.unreadable";
+    }
+
     public static String experimentResult(String experimentId) {
         return experimentPrefix(experimentId) + "result.json";
     }

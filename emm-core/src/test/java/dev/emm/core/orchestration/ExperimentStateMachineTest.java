@@ -272,4 +272,33 @@ class ExperimentStateMachineTest {
                 "restarted before the broker acknowledged: the run is cancelled and the end announced again");
         assertEquals(List.of(), ExperimentStateMachine.resume(ExperimentStateMachine.completionAnnounced(restored)));
     }
+
+    @Test
+    void anExperimentThatCannotBeResumedFailsWithTheReasonAndKeepsItsPoints() {
+        ExperimentState running = ExperimentStateMachine.start("stuck", optimumSpec(10, 80)).state();
+        Transition failed = ExperimentStateMachine.failOnResume(running, "could not be resumed: too large");
+        assertEquals("failed", failed.state().status());
+        assertEquals("could not be resumed: too large", failed.state().result().message());
+        assertEquals(List.of(), failed.state().probing());
+        assertEquals(2, failed.events().size());
+        assertTrue(failed.events().get(1) instanceof ExperimentCompleted completed
+                && completed.result().status().equals("failed"));
+        assertTrue(ExperimentStateMachine.resume(failed.state()).stream().noneMatch(TrainRequested.class::isInstance));
+
+        Transition again = ExperimentStateMachine.failOnResume(failed.state(), "refused once more");
+        assertEquals(List.of(), again.events(), "a finished experiment keeps its result");
+        assertEquals("could not be resumed: too large", again.state().result().message());
+        assertEquals(List.of(), ExperimentStateMachine.resume(again.state()), "and is not announced again");
+    }
+
+    @Test
+    void anUnreadableStateIsReplacedByAFailedOneThatRoundTrips() {
+        Transition unreadable = ExperimentStateMachine.unreadable("garbled", "malformed JSON at $");
+        ExperimentState state = Json.read(Json.toBytes(unreadable.state()), ExperimentState.class);
+        assertEquals("failed", state.status());
+        assertEquals("malformed JSON at $", state.result().message());
+        assertEquals(null, state.spec());
+        assertTrue(state.awaitsAnnouncement());
+        assertEquals(1, ExperimentStateMachine.resume(state).size(), "its completion is announced again after a restart");
+    }
 }

@@ -132,4 +132,17 @@ class SpecValidatorTest {
                 () -> SpecValidator.validated(parse("{\"preset\":\"huge\"}")));
         assertEquals("preset", error.field());
     }
+
+    @Test
+    void absurdSizesAndLongListsAreNamed() {
+        InvalidSpecException error = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
+                "{\"name\":\"" + "n".repeat(201) + "\",\"model\":{\"channelMult\":[1,2,2,2,2,2,2,2,2],"
+                        + "\"numBlocks\":17,\"modelChannels\":5000},\"training\":{\"batchSize\":100000},"
+                        + "\"sampling\":{\"sampleCount\":2000000,\"numSteps\":1001}}")));
+        assertEquals(List.of("name", "model.modelChannels", "model.channelMult", "model.numBlocks",
+                "training.batchSize", "sampling.sampleCount", "sampling.numSteps"),
+                error.violations().stream().map(SpecViolation::field).toList());
+        assertTrue(error.getMessage().contains("name: must be at most 200 characters, got 201"), error.getMessage());
+        SpecValidator.validated(parse("{\"name\":\"" + "n".repeat(200) + "\",\"sampling\":{\"sampleCount\":1000000}}"));
+    }
 }
