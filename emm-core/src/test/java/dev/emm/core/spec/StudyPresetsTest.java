@@ -87,12 +87,17 @@ class StudyPresetsTest {
 
     @Test
     void dataAndLabelStudies() {
-        assertEquals(2, preset("paper-inter-diversity").data().classes());
+        ExperimentSpec inter = preset("paper-inter-diversity");
+        assertEquals(2, inter.data().classes());
+        // two CIFAR-10 classes hold 10,000 images: the largest class-balanced subset
+        assertEquals(10_000, inter.search().maxSize());
         ExperimentSpec intra = preset("paper-intra-diversity");
         assertEquals(1, intra.data().classes());
         assertEquals(1, intra.data().selectClasses().size());
         assertEquals(0.5, intra.data().mix().alpha());
         assertTrue(intra.data().mix().cropsToCenter());
+        // the paper's pools hold 2,000 dogs from each source
+        assertEquals(2_000, intra.search().maxSize());
         assertEquals(LabelMode.TRUE, preset("paper-labels-true").data().labelMode());
         ExperimentSpec random = preset("paper-labels-random");
         assertEquals(LabelMode.RANDOM, random.data().labelMode());
