@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Cancelling over the real broker: an experiment whose run would train for hours is cancelled by
  * REST ({@code ./emm cancel}) and another through the Kafka twin; each ends {@code cancelled} and
- * its trainer stops within seconds, keeping a checkpoint from which a later request resumes.
+ * its trainer stops within seconds, keeping a checkpoint from which a later request resumes. A
+ * repeated cancel is harmless, an unknown id is 404 (over Kafka: a log line), a finished one 409.
  */
 @Tag("slow")
 class CancelEndToEndTest {
@@ -73,6 +74,14 @@ class CancelEndToEndTest {
         assertEquals(200, delete(client, byRest).statusCode(), "a repeated cancel is harmless");
         assertEquals("cancelled", client.experiment(byRest).path("status").asText());
         assertEquals(404, delete(client, "no-such-experiment").statusCode());
+        JsonNode answered = Experiments.runToEnd(pipeline, Experiments.optimumSpec("cancel-finished", 10, 20, 20),
+                Duration.ofMinutes(5));
+        String finished = answered.path("experimentId").asText();
+        HttpResponse<String> tooLate = delete(client, finished);
+        assertEquals(409, tooLate.statusCode(), tooLate.body());
+        assertEquals("above_max", Json.mapper().readTree(tooLate.body()).path("status").asText());
+        assertEquals("above_max", client.experiment(finished).path("status").asText(), "a finished answer stays");
+        assertEquals(1, EmmCli.execute("cancel", finished, "--url", client.baseUrl()));
         JsonNode listed = StreamSupport.stream(client.experiments().spliterator(), false)
                 .filter(experiment -> byRest.equals(experiment.path("experimentId").asText()))
                 .findFirst().orElseThrow();

@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * The whole state of one experiment, persisted after every transition so that an orchestrator
  * restart loses nothing. {@code probing} holds the sizes of the current search round; {@code runs}
- * every run ever started, keyed by size. {@code completionAnnounced} is false from the moment the
+ * every run ever started, keyed by size (a cancelled experiment keeps the round it was cancelled in).
+ * {@code status} is {@code running} until {@code result} is set, then the result's status
+ * ({@code cancelled} included). {@code completionAnnounced} is false from the moment the
  * experiment finishes until the broker has acknowledged its completed event, so a restart in
  * between announces it again; null (states written before the field existed) counts as announced.
  */
