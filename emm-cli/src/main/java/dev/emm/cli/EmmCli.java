@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Measure Effective Model Memorization (EMM) of a diffusion-model recipe.",
         subcommands = {RunCommand.class, UpCommand.class, DownCommand.class, SubmitCommand.class,
                 StatusCommand.class, WaitCommand.class, CancelCommand.class, ListCommand.class, DatasetCommand.class,
-                ExportCommand.class, BenchCommand.class, SpecCommand.class, PresetsCommand.class})
+                ExportCommand.class, ReportCommand.class, BenchCommand.class, SpecCommand.class, PresetsCommand.class})
 public final class EmmCli {
 
     public static void main(String[] args) {

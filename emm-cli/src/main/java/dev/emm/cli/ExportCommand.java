@@ -3,14 +3,12 @@ package dev.emm.cli;
 import dev.emm.core.data.ImageSetCodec;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.djl.EdmExport;
-import dev.emm.store.StoreConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,7 +49,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String experimentId = experimentOf(id);
-        try (StoreSource source = source(experimentId)) {
+        try (StoreSource source = StoreSource.holding(experimentId, store)) {
             Map<String, Map<Integer, List<String>>> snapshots = snapshots(source, experimentId);
             if (snapshots.isEmpty()) {
                 throw new CliException("no snapshots of '" + id + "' in " + source.description());
@@ -115,38 +112,6 @@ final class ExportCommand implements Callable<Integer> {
         }
         System.err.printf("%s snapshot %d: %s%n", runId, snapshot, written.isEmpty() ? "nothing to export yet"
                 : String.join(", ", written));
-    }
-
-    private StoreSource source(String experimentId) throws IOException {
-        String bucket = Optional.ofNullable(System.getenv("EMM_STORE_BUCKET")).orElse(StorageLayout.DEFAULT_BUCKET);
-        if (store != null) {
-            return StoreSource.directory(store, bucket);
-        }
-        String endpoint = System.getenv("EMM_STORE_ENDPOINT");
-        if (endpoint != null) {
-            return StoreSource.s3(new StoreConfig(endpoint, System.getenv("EMM_STORE_ACCESS_KEY"),
-                    System.getenv("EMM_STORE_SECRET_KEY"), bucket));
-        }
-        StackControl stack = new StackControl();
-        if (stack.running("stack")) {
-            return StoreSource.s3(stack.stack().storeConfig());
-        }
-        List<Path> candidates = new ArrayList<>();
-        candidates.add(EmmHome.stateDirectory().resolve("stack"));
-        Path runs = EmmHome.stateDirectory().resolve("runs");
-        if (Files.isDirectory(runs)) {
-            try (Stream<Path> list = Files.list(runs)) {
-                list.sorted(Comparator.reverseOrder()).forEach(candidates::add);
-            }
-        }
-        for (Path candidate : candidates) {
-            Path experiment = candidate.resolve("s3").resolve(bucket).resolve(StorageLayout.experimentPrefix(experimentId));
-            if (Files.isDirectory(experiment)) {
-                return StoreSource.directory(candidate, bucket);
-            }
-        }
-        throw new CliException("no stack is up and no local store under " + EmmHome.stateDirectory() + " holds '"
-                + experimentId + "'; start one with './emm up', or name a folder with --store");
     }
 
     private static boolean startsWith(byte[] data, byte[] prefix) {

@@ -48,6 +48,17 @@ final class OrchestratorClient {
         return parse(response);
     }
 
+    /** The experiment's HTML report ({@code GET /experiments/{id}/report}). */
+    String report(String id) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments/" + id + "/report"))
+                .GET());
+        if (response.statusCode() == 404) {
+            throw new CliException("no experiment '" + id + "' at " + baseUrl);
+        }
+        expect(response, 200);
+        return response.body();
+    }
+
     /** Every experiment of the stack, as {@code GET /experiments} lists them. */
     JsonNode experiments() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments")).GET());

@@ -1,6 +1,7 @@
 package dev.emm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -35,9 +36,19 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("submitted experiment " + experimentId);
             JsonNode result = ExperimentWatcher.await(client, experimentId, Duration.ofMinutes(timeoutMinutes),
                     new ProgressPrinter(System.err), pipeline::checkAlive);
+            printReport(pipeline, experimentId, directory);
             System.out.println(ResultLine.of(result));
             Runtime.getRuntime().removeShutdownHook(shutdown);
             return ResultLine.failed(result) ? 1 : 0;
+        }
+    }
+
+    /** Writes the experiment's report into the run's folder and says where; a failure here loses no result. */
+    private static void printReport(LocalPipeline pipeline, String experimentId, Path directory) {
+        try (StoreSource store = StoreSource.s3(pipeline.stack().storeConfig())) {
+            System.err.println("report: " + ReportCommand.write(experimentId, store, directory).toAbsolutePath());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("report: not written (" + e + ")");
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.emm.cli;
 
 import dev.emm.core.data.ImageSet;
-import java.awt.image.BufferedImage;
+import dev.emm.core.report.PngImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -29,28 +29,10 @@ final class SampleImages {
             Path folder = directory.resolve(String.format("%06d", i - i % 1000));
             Files.createDirectories(folder);
             Path file = folder.resolve(String.format("%06d.png", i));
-            if (!ImageIO.write(image(samples, i), "png", file.toFile())) {
+            if (!ImageIO.write(PngImages.raster(samples, i), "png", file.toFile())) {
                 throw new IOException("no PNG writer available");
             }
         }
-    }
-
-    static BufferedImage image(ImageSet samples, int index) {
-        int c = samples.channels();
-        int h = samples.height();
-        int w = samples.width();
-        byte[] chw = samples.image(index);
-        BufferedImage image = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
-        int[] pixel = new int[c];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int ch = 0; ch < c; ch++) {
-                    pixel[ch] = chw[(ch * h + y) * w + x] & 0xFF;
-                }
-                image.getRaster().setPixel(x, y, pixel);
-            }
-        }
-        return image;
     }
 
     static void writeNpz(ImageSet samples, OutputStream target) throws IOException {

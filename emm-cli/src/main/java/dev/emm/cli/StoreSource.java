@@ -1,11 +1,14 @@
 package dev.emm.cli;
 
 import dev.emm.store.ObjectStore;
+import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.StoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -88,5 +91,42 @@ interface StoreSource extends AutoCloseable {
                 return "the local store in " + stackDirectory;
             }
         };
+    }
+
+    /**
+     * The store that holds {@code experimentId}: the folder {@code storeDirectory} when given, else the
+     * store {@code EMM_STORE_ENDPOINT} names, else the running 'emm up' stack, else the newest local
+     * stack folder holding the experiment ({@code .emm/stack}, then {@code .emm/runs/*}).
+     */
+    static StoreSource holding(String experimentId, Path storeDirectory) throws IOException {
+        String bucket = Optional.ofNullable(System.getenv("EMM_STORE_BUCKET")).orElse(StorageLayout.DEFAULT_BUCKET);
+        if (storeDirectory != null) {
+            return directory(storeDirectory, bucket);
+        }
+        String endpoint = System.getenv("EMM_STORE_ENDPOINT");
+        if (endpoint != null) {
+            return s3(new StoreConfig(endpoint, System.getenv("EMM_STORE_ACCESS_KEY"),
+                    System.getenv("EMM_STORE_SECRET_KEY"), bucket));
+        }
+        StackControl stack = new StackControl();
+        if (stack.running("stack")) {
+            return s3(stack.stack().storeConfig());
+        }
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(EmmHome.stateDirectory().resolve("stack"));
+        Path runs = EmmHome.stateDirectory().resolve("runs");
+        if (Files.isDirectory(runs)) {
+            try (Stream<Path> list = Files.list(runs)) {
+                list.sorted(Comparator.reverseOrder()).forEach(candidates::add);
+            }
+        }
+        for (Path candidate : candidates) {
+            Path experiment = candidate.resolve("s3").resolve(bucket).resolve(StorageLayout.experimentPrefix(experimentId));
+            if (Files.isDirectory(experiment)) {
+                return directory(candidate, bucket);
+            }
+        }
+        throw new CliException("no stack is up and no local store under " + EmmHome.stateDirectory() + " holds '"
+                + experimentId + "'; start one with './emm up', or name a folder with --store");
     }
 }

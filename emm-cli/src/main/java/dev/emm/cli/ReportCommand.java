@@ -1,0 +1,55 @@
+package dev.emm.cli;
+
+import dev.emm.core.json.Json;
+import dev.emm.core.orchestration.ExperimentState;
+import dev.emm.core.report.ExperimentReport;
+import dev.emm.core.storage.StorageLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code emm report ID}: the experiment's self-contained HTML report ({@link ExperimentReport}),
+ * built from the store as it stands, written to {@code DIR/ID.html}; prints the file's path.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write an experiment's report: one self-contained HTML page (ratio against |D|, per-run "
+                + "snapshots, samples beside their nearest training images, compute, spec).")
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ID", description = "An experiment id.")
+    String id;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the current folder).")
+    Path out;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "Read a local stack's folder (.emm/stack or "
+            + ".emm/runs/TIME) instead of the store named by EMM_STORE_ENDPOINT, the running 'emm up' stack or the "
+            + "newest local folder that holds ID.")
+    Path store;
+
+    @Override
+    public Integer call() throws IOException {
+        try (StoreSource source = StoreSource.holding(id, store)) {
+            System.err.println("report of " + id + " from " + source.description());
+            System.out.println(write(id, source, out != null ? out : Path.of("")).toAbsolutePath());
+        }
+        return 0;
+    }
+
+    /** Builds the report of {@code experimentId} from {@code source} and writes it under {@code directory}. */
+    static Path write(String experimentId, StoreSource source, Path directory) throws IOException {
+        byte[] state = source.find(StorageLayout.experimentState(experimentId))
+                .orElseThrow(() -> new CliException("no experiment '" + experimentId + "' in " + source.description()));
+        String html = ExperimentReport.html(Json.read(state, ExperimentState.class), source::find);
+        Files.createDirectories(directory.toAbsolutePath());
+        Path file = directory.resolve(experimentId + ".html");
+        Files.writeString(file, html, StandardCharsets.UTF_8);
+        return file;
+    }
+}
