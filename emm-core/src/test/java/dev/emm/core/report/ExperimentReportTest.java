@@ -163,6 +163,22 @@ class ExperimentReportTest {
         assertEquals(400, ExperimentReport.imagesTrained(spec, stopped), "two snapshots of 200 images");
     }
 
+    @Test
+    void aRunningExperimentWithNothingMeasuredYetHasAReportThatSaysSo() {
+        ExperimentState finished = state();
+        RunRecord training = RunRecord.started(10, ID + "-n10-s0");
+        RunRecord halfway = RunRecord.started(20, ID + "-n20-s0").withSnapshot(1, false, distances.summary());
+        ExperimentState running = new ExperimentState(ExperimentState.VERSION, ID, finished.spec(), ExperimentState.RUNNING,
+                List.of(10, 20), Map.of(10, training, 20, halfway), null, null);
+        String html = report(running);
+        assertTrue(html.contains("Status <b>running</b>. A model memorizes"), "no EMM yet");
+        assertTrue(html.contains("No size has been measured yet."), "no complete run, no point");
+        assertFalse(html.contains("<svg id=\"" + RatioChart.ID + "\""));
+        assertTrue(html.contains("No snapshot measured yet."), "the run in training");
+        assertEquals(1, count(html, "<svg id=\"snapshots-" + ID + "-n20-s0\""), "the half-measured run's snapshots");
+        assertEquals(1, count(html, "<div id=\"grid-" + ID + "-n20-s0\""), "and its samples");
+    }
+
     private String report(ExperimentState state) {
         return ExperimentReport.html(state, key -> Optional.ofNullable(store.get(key)));
     }
