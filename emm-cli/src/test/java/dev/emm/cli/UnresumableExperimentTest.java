@@ -13,6 +13,10 @@ import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +67,8 @@ class UnresumableExperimentTest {
                     corruptReason);
             assertArrayEquals(garbled, store.get(StorageLayout.experimentUnreadableState(CORRUPT)),
                     "the unreadable bytes are kept for an operator");
+            assertEquals(404, reportStatus(pipeline, CORRUPT), "no spec, so no report, and no server error");
+            assertEquals(200, reportStatus(pipeline, OVERSIZED));
 
             for (String id : List.of(OVERSIZED, CORRUPT)) {
                 List<ConsumerRecord<String, String>> completed = KafkaTestClients.awaitRecords(
@@ -86,5 +92,11 @@ class UnresumableExperimentTest {
                     "a second start finds both failed and starts as well");
             assertEquals("failed", pipeline.orchestrator().experiment(CORRUPT).path("status").asText());
         }
+    }
+
+    private static int reportStatus(LocalPipeline pipeline, String id) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(pipeline.orchestrator().baseUrl() + "/experiments/" + id + "/report")).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

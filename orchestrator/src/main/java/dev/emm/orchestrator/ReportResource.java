@@ -1,5 +1,6 @@
 package dev.emm.orchestrator;
 
+import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.report.ExperimentReport;
 import dev.emm.store.ObjectStore;
 import jakarta.inject.Inject;
@@ -20,11 +21,14 @@ public class ReportResource {
     @Inject
     ObjectStore store;
 
+    /** An experiment failed at start because its stored state was unreadable has no spec, so no report: 404. */
     @GET
     @Produces(MediaType.TEXT_HTML + ";charset=utf-8")
     public String report(@PathParam("id") String id) {
-        return repository.find(id)
-                .map(state -> ExperimentReport.html(state, store::find))
-                .orElseThrow(() -> new NotFoundException("no experiment " + id));
+        ExperimentState state = repository.find(id).orElseThrow(() -> new NotFoundException("no experiment " + id));
+        if (state.spec() == null) {
+            throw new NotFoundException("experiment " + id + " has no report: " + state.result().message());
+        }
+        return ExperimentReport.html(state, store::find);
     }
 }
