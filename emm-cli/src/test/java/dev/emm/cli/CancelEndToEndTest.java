@@ -115,6 +115,8 @@ class CancelEndToEndTest {
 
         String byKafka = client.submit(slowSpec("cancel-kafka")).path("experimentId").asText();
         awaitTraining(client, byKafka);
+        // An unreadable cancellation must not stop the trainers' cancel channel: the next one still works.
+        produce(bootstrap, Topics.RUNS_CANCELLED, "garbage", "{not json");
         long kafkaStopped = timeToStop(pipeline, () -> produce(bootstrap, Topics.EXPERIMENTS_CANCEL_REQUESTS, byKafka,
                 Json.toString(ExperimentCancelRequested.of(byKafka))));
         assertEquals("cancelled", client.experiment(byKafka).path("status").asText());
