@@ -46,7 +46,12 @@ final class ReportCommand implements Callable<Integer> {
     static Path write(String experimentId, StoreSource source, Path directory) throws IOException {
         byte[] state = source.find(StorageLayout.experimentState(experimentId))
                 .orElseThrow(() -> new CliException("no experiment '" + experimentId + "' in " + source.description()));
-        String html = ExperimentReport.html(Json.read(state, ExperimentState.class), source::find);
+        ExperimentState experiment = Json.read(state, ExperimentState.class);
+        if (experiment.spec() == null) {
+            // failed at start because its stored state was unreadable: nothing to draw, as GET .../report answers 404
+            throw new CliException("experiment '" + experimentId + "' has no report: " + experiment.result().message());
+        }
+        String html = ExperimentReport.html(experiment, source::find);
         Files.createDirectories(directory.toAbsolutePath());
         Path file = directory.resolve(experimentId + ".html");
         Files.writeString(file, html, StandardCharsets.UTF_8);
