@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * A real network through the pipeline: the trainer trains a tiny DDPM++ on 10 MNIST digits, is
  * killed after its first checkpoint, resumes from that checkpoint when restarted, and the sampler
  * and metric find the run memorizes. The run's meters exist while it trains and are gone after.
+ * Early stop is off: the run must train to its end whenever its metric results arrive, so that the
+ * resumed trainer's last step and the run's three snapshots are fixed (EarlyStopEndToEndTest covers
+ * the stop).
  */
 @Tag("slow")
 class NetworkEndToEndTest {
@@ -43,7 +46,7 @@ class NetworkEndToEndTest {
                               "capBatchAtDatasetSize": true, "emaDecay": 0.0, "durationUnit": "steps",
                               "duration": %d, "snapshotEveryImages": %d, "checkpointEveryImages": %d},
                  "sampling": {"sampleCount": 100, "batchSize": 100},
-                 "search": {"minSize": %d, "maxSize": %d}}
+                 "search": {"minSize": %d, "maxSize": %d, "earlyStop": "off"}}
                 """.formatted(STEPS, STEPS / 3 * SIZE, CHECKPOINT_EVERY_STEPS * SIZE, SIZE, SIZE);
     }
 
