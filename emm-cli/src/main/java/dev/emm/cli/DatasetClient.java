@@ -24,7 +24,12 @@ final class DatasetClient {
     /** A dataset import may read and write a few hundred megabytes. */
     private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(30);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1: the JDK client otherwise offers an h2c upgrade, and after the server refused an
+     * oversized body (413) the upgraded connection read HTTP/1.1 bytes as an HTTP/2 frame and failed.
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
     DatasetClient(String baseUrl) {

@@ -12,7 +12,12 @@ import java.time.Duration;
 /** The orchestrator's REST API as the CLI uses it. */
 final class OrchestratorClient {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1: the JDK client otherwise offers an h2c upgrade, and after the server refused an
+     * oversized body (413) the upgraded connection read HTTP/1.1 bytes as an HTTP/2 frame and failed.
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
     OrchestratorClient(String baseUrl) {
