@@ -11,28 +11,44 @@ package dev.emm.core.data;
  * reads those rounded bytes. Each output pixel's weights are computed in double, normalised to sum
  * 1, then turned into fixed point with 22 fractional bits (rounded half away from zero); a pass
  * accumulates {@code pixel x weight} in an int starting at one half and keeps bits 22 and up,
- * clipped to 0..255. Every channel is resized on its own with the same weights.
+ * clipped to 0..255. Every channel is resized on its own with the same weights, so one instance
+ * computes the weights of a size change once and resizes every plane of an image set with them.
  */
 final class LanczosResize {
 
     private static final int PRECISION_BITS = 32 - 8 - 2;
     private static final double SUPPORT = 3.0;
 
-    private LanczosResize() {
+    private final int inWidth;
+    private final int inHeight;
+    private final int outWidth;
+    private final int outHeight;
+    /** Null where the side keeps its size (that pass is skipped). */
+    private final Weights horizontal;
+    private final Weights vertical;
+
+    LanczosResize(int inWidth, int inHeight, int outWidth, int outHeight) {
+        this.inWidth = inWidth;
+        this.inHeight = inHeight;
+        this.outWidth = outWidth;
+        this.outHeight = outHeight;
+        this.horizontal = outWidth == inWidth ? null : weights(inWidth, outWidth);
+        this.vertical = outHeight == inHeight ? null
+                : inHeight == inWidth && outHeight == outWidth ? horizontal : weights(inHeight, outHeight);
     }
 
     /** Resizes one channel plane of {@code inWidth x inHeight} bytes, row-major. */
     static byte[] resizePlane(byte[] in, int inWidth, int inHeight, int outWidth, int outHeight) {
-        byte[] rows = in;
-        int width = inWidth;
-        if (outWidth != inWidth) {
-            rows = horizontal(in, inWidth, inHeight, weights(inWidth, outWidth), outWidth);
-            width = outWidth;
-        }
-        if (outHeight == inHeight) {
+        return new LanczosResize(inWidth, inHeight, outWidth, outHeight).resize(in);
+    }
+
+    /** Resizes one channel plane of this instance's input size, row-major. */
+    byte[] resize(byte[] in) {
+        byte[] rows = horizontal == null ? in : horizontal(in, inWidth, inHeight, horizontal, outWidth);
+        if (vertical == null) {
             return rows == in ? in.clone() : rows;
         }
-        return vertical(rows, width, weights(inHeight, outHeight), outHeight);
+        return vertical(rows, outWidth, vertical, outHeight);
     }
 
     /** For each output position, the first input index it reads, how many it reads, and their fixed-point weights. */

@@ -34,8 +34,9 @@ public final class Resampling {
             throw new IllegalArgumentException("resolution " + resolution + " exceeds the dataset's "
                     + padded.height() + "x" + padded.width() + "; upsampling is not supported");
         }
+        // the padded image is square, so its central square is all of it: LANCZOS is the crop's resize
         return DataSpec.AREA.equals(method) ? areaDownsample(padded, padded.height() / resolution)
-                : lanczos(padded, resolution);
+                : centerCropTo(padded, resolution);
     }
 
     /**
@@ -51,28 +52,15 @@ public final class Resampling {
         byte[] from = source.pixels();
         byte[] to = new byte[Math.multiplyExact(source.size() * channels, resolution * resolution)];
         byte[] plane = new byte[crop * crop];
+        LanczosResize resize = crop == resolution ? null : new LanczosResize(crop, crop, resolution, resolution);
         for (int p = 0; p < source.size() * channels; p++) {
             for (int y = 0; y < crop; y++) {
                 System.arraycopy(from, (p * source.height() + top + y) * source.width() + left, plane, y * crop, crop);
             }
-            byte[] resized = crop == resolution ? plane
-                    : LanczosResize.resizePlane(plane, crop, crop, resolution, resolution);
+            byte[] resized = resize == null ? plane : resize.resize(plane);
             System.arraycopy(resized, 0, to, p * resolution * resolution, resolution * resolution);
         }
         return new ImageSet(channels, resolution, resolution, source.classCount(), source.labels(), to);
-    }
-
-    private static ImageSet lanczos(ImageSet source, int resolution) {
-        int side = source.height();
-        byte[] from = source.pixels();
-        byte[] to = new byte[Math.multiplyExact(source.size() * source.channels(), resolution * resolution)];
-        byte[] plane = new byte[side * side];
-        for (int p = 0; p < source.size() * source.channels(); p++) {
-            System.arraycopy(from, p * side * side, plane, 0, side * side);
-            byte[] resized = LanczosResize.resizePlane(plane, side, side, resolution, resolution);
-            System.arraycopy(resized, 0, to, p * resolution * resolution, resolution * resolution);
-        }
-        return new ImageSet(source.channels(), resolution, resolution, source.classCount(), source.labels(), to);
     }
 
     static ImageSet padToPowerOfTwo(ImageSet source) {
