@@ -47,7 +47,7 @@ final class ForeachOptimizer implements AutoCloseable {
             + "    bc1 = hyper[5]\n"
             + "    bc2sqrt = hyper[6]\n"
             + "    for grad in grads:\n"
-            + "      torch.nan_to_num_(grad, 0., 100000., -100000.)\n"
+            + "      torch.nan_to_num_(grad, 0., " + (double) GRADIENT_LIMIT + ", " + -(double) GRADIENT_LIMIT + ")\n"
             + "    g = grads\n"
             + "    if wd != 0.:\n"
             + "      g = torch._foreach_add(grads, params, alpha=wd)\n"

@@ -30,7 +30,6 @@ final class Float32Scan extends NeighbourScan {
 
     private static final double UNIT_ROUNDOFF = Math.scalb(1.0, -24);
 
-    static long COPY;
     private final int k;
     private float[] dots = new float[0];
     private final double gamma;
@@ -98,9 +97,7 @@ final class Float32Scan extends NeighbourScan {
             dots = new float[size];
         }
         try (NDArray out = trainingRows.matMul(sampleColumns)) {
-            long q = System.nanoTime();
             out.toByteBuffer(true).asFloatBuffer().get(dots, 0, size);
-            COPY += System.nanoTime() - q;
         }
         gemmNanos += System.nanoTime() - begin;
         // Two column halves in parallel (the product already used every core and is done); each
