@@ -172,7 +172,7 @@ public final class GpuProbe {
                     out.printf(Locale.ROOT, "reference %-6s train  batch %4d: %10.1f img/s (%s; %,d parameters)%n",
                             torchDevice, b, t.path("value").asDouble(), t.path("engine").asText(),
                             t.path("params").asLong());
-                    JsonNode sm = reference.sample(spec, modelJson, channels, resolution, count,
+                    JsonNode sm = reference.sample(preconditioning, sampling, modelJson, channels, resolution, count,
                             Math.min(count, o.sampleBatch()), torchDevice);
                     n.set("sample", sm);
                     out.printf(Locale.ROOT, "reference %-6s sample batch %4d: %10.2f img/s%n", torchDevice,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.SamplingSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,20 +50,21 @@ final class ReferenceRunner {
         return run("train", c);
     }
 
-    JsonNode sample(ExperimentSpec spec, ObjectNode model, int channels, int resolution, int count, int batch,
-                    String device) throws IOException {
+    /** {@code sampling} is the schedule EMM's side samples with, so both sides run the same Heun steps. */
+    JsonNode sample(String preconditioning, SamplingSpec sampling, ObjectNode model, int channels, int resolution,
+                    int count, int batch, String device) throws IOException {
         ObjectNode c = base(device);
         c.set("model", model);
-        c.put("preconditioning", spec.training().preconditioning());
+        c.put("preconditioning", preconditioning);
         c.put("channels", channels);
         c.put("resolution", resolution);
         c.put("labelDim", 0);
         c.put("sampleCount", count);
         c.put("batchSize", batch);
-        c.put("numSteps", spec.sampling().numSteps());
-        c.put("sigmaMin", spec.sampling().sigmaMin());
-        c.put("sigmaMax", spec.sampling().sigmaMax());
-        c.put("rho", spec.sampling().rho());
+        c.put("numSteps", sampling.numSteps());
+        c.put("sigmaMin", sampling.sigmaMin());
+        c.put("sigmaMax", sampling.sigmaMax());
+        c.put("rho", sampling.rho());
         return run("sample", c);
     }
 
