@@ -8,7 +8,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one stage of one run (train, sample, metric), timed. A run that cannot go on (bad input,
+ * Runs one stage of one run (train, sample, metric), timed, unless the run is cancelled (then the
+ * queued work is skipped, logged and counted). A run that cannot go on (bad input,
  * missing data) is reported as {@link RunFailed} so the experiment fails with the reason instead
  * of waiting; infrastructure errors propagate, so the record is not acknowledged and comes back.
  */
@@ -19,8 +20,11 @@ public final class RunStage {
     private RunStage() {
     }
 
-    public static void execute(String stage, String topic, RunRef run, EventMeters meters,
+    public static void execute(String stage, String topic, RunRef run, EventMeters meters, CancelledRuns cancelledRuns,
             MutinyEmitter<Record<String, String>> failures, Runnable work) {
+        if (cancelledRuns.skip(run, stage, topic)) {
+            return;
+        }
         try {
             meters.timeStage(stage, () -> {
                 work.run();

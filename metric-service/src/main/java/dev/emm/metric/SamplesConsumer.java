@@ -70,10 +70,8 @@ public class SamplesConsumer {
     @Blocking
     public void onSamples(String payload) {
         SamplesReady ready = Json.read(payload, SamplesReady.class);
-        if (cancelledRuns.skip(ready.run(), "metric", Topics.SAMPLES_READY)) {
-            return;
-        }
-        RunStage.execute("metric", Topics.SAMPLES_READY, ready.run(), meters, failures, () -> measure(ready));
+        RunStage.execute("metric", Topics.SAMPLES_READY, ready.run(), meters, cancelledRuns, failures,
+                () -> measure(ready));
     }
 
     private void measure(SamplesReady ready) {

@@ -61,10 +61,8 @@ public class SnapshotConsumer {
     @Blocking
     public void onSnapshot(String payload) {
         SnapshotSaved snapshot = Json.read(payload, SnapshotSaved.class);
-        if (cancelledRuns.skip(snapshot.run(), "sample", Topics.SNAPSHOTS_SAVED)) {
-            return;
-        }
-        RunStage.execute("sample", Topics.SNAPSHOTS_SAVED, snapshot.run(), meters, failures, () -> sample(snapshot));
+        RunStage.execute("sample", Topics.SNAPSHOTS_SAVED, snapshot.run(), meters, cancelledRuns, failures,
+                () -> sample(snapshot));
     }
 
     private void sample(SnapshotSaved snapshot) {

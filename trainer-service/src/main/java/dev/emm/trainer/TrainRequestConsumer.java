@@ -56,10 +56,7 @@ public class TrainRequestConsumer {
     @Blocking
     public void onTrainRequest(String payload) {
         RunRef run = Json.read(payload, TrainRequested.class).run();
-        if (cancelledRuns.skip(run, "train", Topics.TRAIN_REQUESTS)) {
-            return;
-        }
-        RunStage.execute("train", Topics.TRAIN_REQUESTS, run, meters, failures, () -> train(run));
+        RunStage.execute("train", Topics.TRAIN_REQUESTS, run, meters, cancelledRuns, failures, () -> train(run));
     }
 
     private void train(RunRef run) {
