@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.emm.djl.nn.SongUNet;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +36,12 @@ public final class ModelSnapshot {
     }
 
     /** The header alone (cheap: no tensor is decoded, but the CRC is checked). */
+    /** True when {@code bytes} start as a network snapshot does (an optimum run's snapshot is its training subset). */
+    public static boolean isSnapshot(byte[] bytes) {
+        byte[] magic = MAGIC.getBytes(StandardCharsets.US_ASCII);
+        return bytes.length >= magic.length && Arrays.equals(bytes, 0, magic.length, magic, 0, magic.length);
+    }
+
     public static SnapshotHeader header(byte[] snapshot) {
         return new BinaryFormat.Reader(snapshot, MAGIC, VERSION, "snapshot").header(SnapshotHeader.class);
     }
