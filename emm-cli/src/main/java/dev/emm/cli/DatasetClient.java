@@ -24,12 +24,7 @@ final class DatasetClient {
     /** A dataset import may read and write a few hundred megabytes. */
     private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(30);
 
-    /**
-     * HTTP/1.1: the JDK client otherwise offers an h2c upgrade, and after the server refused an
-     * oversized body (413) the upgraded connection read HTTP/1.1 bytes as an HTTP/2 frame and failed.
-     */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = CliHttp.client();
     private final String baseUrl;
 
     DatasetClient(String baseUrl) {

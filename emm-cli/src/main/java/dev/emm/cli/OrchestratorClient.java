@@ -12,12 +12,7 @@ import java.time.Duration;
 /** The orchestrator's REST API as the CLI uses it. */
 final class OrchestratorClient {
 
-    /**
-     * HTTP/1.1: the JDK client otherwise offers an h2c upgrade, and after the server refused an
-     * oversized body (413) the upgraded connection read HTTP/1.1 bytes as an HTTP/2 frame and failed.
-     */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = CliHttp.client();
     private final String baseUrl;
 
     OrchestratorClient(String baseUrl) {
@@ -46,9 +41,7 @@ final class OrchestratorClient {
 
     JsonNode experiment(String id) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments/" + id)).GET());
-        if (response.statusCode() == 404) {
-            throw new CliException("no experiment '" + id + "' at " + baseUrl);
-        }
+        requireFound(response, id);
         expect(response, 200);
         return parse(response);
     }
@@ -57,9 +50,7 @@ final class OrchestratorClient {
     String report(String id) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments/" + id + "/report"))
                 .GET());
-        if (response.statusCode() == 404) {
-            throw new CliException("no experiment '" + id + "' at " + baseUrl);
-        }
+        requireFound(response, id);
         expect(response, 200);
         return response.body();
     }
@@ -78,13 +69,17 @@ final class OrchestratorClient {
     JsonNode cancel(String id) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments/" + id))
                 .DELETE());
-        if (response.statusCode() == 404) {
-            throw new CliException("no experiment '" + id + "' at " + baseUrl);
-        }
+        requireFound(response, id);
         if (response.statusCode() != 409) {
             expect(response, 200);
         }
         return parse(response);
+    }
+
+    private void requireFound(HttpResponse<String> response, String id) {
+        if (response.statusCode() == 404) {
+            throw new CliException("no experiment '" + id + "' at " + baseUrl);
+        }
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,14 +29,12 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the current folder).")
     Path out;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "Read a local stack's folder (.emm/stack or "
-            + ".emm/runs/TIME) instead of the store named by EMM_STORE_ENDPOINT, the running 'emm up' stack or the "
-            + "newest local folder that holds ID.")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Override
     public Integer call() throws IOException {
-        try (StoreSource source = StoreSource.holding(id, store)) {
+        try (StoreSource source = store.holding(id)) {
             System.err.println("report of " + id + " from " + source.description());
             System.out.println(write(id, source, out != null ? out : Path.of("")).toAbsolutePath());
         }

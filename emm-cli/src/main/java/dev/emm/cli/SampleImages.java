@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /**
  * Generated samples in the files EDM's and DiffMemorize's tools read: one PNG per sample, laid out
@@ -29,9 +28,7 @@ final class SampleImages {
             Path folder = directory.resolve(String.format("%06d", i - i % 1000));
             Files.createDirectories(folder);
             Path file = folder.resolve(String.format("%06d.png", i));
-            if (!ImageIO.write(PngImages.raster(samples, i), "png", file.toFile())) {
-                throw new IOException("no PNG writer available");
-            }
+            Files.write(file, PngImages.png(samples, i));
         }
     }
 

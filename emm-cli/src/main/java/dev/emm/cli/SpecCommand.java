@@ -54,11 +54,7 @@ final class SpecCommand implements Callable<Integer> {
                 out.set("schedule", Json.mapper().valueToTree(
                         TrainingSchedule.of(complete.training(), datasetSize).summary()));
             }
-            try {
-                System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new CliException("cannot print the spec: " + e.getMessage(), e);
-            }
+            System.out.println(Json.toPrettyString(out));
             return 0;
         }
 

@@ -14,7 +14,7 @@ public final class PngImages {
     private PngImages() {
     }
 
-    public static BufferedImage raster(ImageSet images, int index) {
+    static BufferedImage raster(ImageSet images, int index) {
         int c = images.channels();
         if (c != 1 && c != 3) {
             throw new IllegalArgumentException("PNG needs 1 or 3 channels, the images have " + c);
@@ -35,7 +35,7 @@ public final class PngImages {
         return image;
     }
 
-    static byte[] png(ImageSet images, int index) {
+    public static byte[] png(ImageSet images, int index) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(raster(images, index), "png", out)) {
