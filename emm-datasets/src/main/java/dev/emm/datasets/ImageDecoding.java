@@ -40,10 +40,6 @@ final class ImageDecoding {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     /**
-     * Reads the whole image file (at most {@link #MAX_FILE_BYTES}), checks a PNG's chunk structure
-     * and CRCs (ImageIO accepts a PNG cut after its last pixel row), then decodes it.
-     */
-    /**
      * One image of a folder or zip as the dataset stores it: decoded and checked against the shape
      * of the images before it, or, with the {@code centerCrop} option, decoded at any shape and
      * centre-cropped to the option's side.
@@ -56,6 +52,10 @@ final class ImageDecoding {
         return CenterCrop.apply(decode(in, size, 0, 0, fail), options.centerCrop().getAsInt());
     }
 
+    /**
+     * Reads the whole image file (at most {@link #MAX_FILE_BYTES}), checks a PNG's chunk structure
+     * and CRCs (ImageIO accepts a PNG cut after its last pixel row), then decodes it.
+     */
     static Decoded decode(InputStream in, long size, int height, int width,
             Function<String, DatasetImportException> fail) throws IOException {
         if (size > MAX_FILE_BYTES) {

@@ -17,6 +17,11 @@ public record NeighbourDistances(long[] nearestSquared, long[] secondSquared, in
         return nearestSquared.length;
     }
 
+    /** d1/d2 of a sample; 1 when both distances are 0 (a sample equal to two training images). */
+    public double ratio(int sample) {
+        return secondSquared[sample] == 0 ? 1.0 : Math.sqrt((double) nearestSquared[sample] / secondSquared[sample]);
+    }
+
     public boolean memorized(int sample) {
         return 9 * nearestSquared[sample] < secondSquared[sample];
     }

@@ -47,8 +47,15 @@ public record RunRecord(int size, String runId, Integer lastSnapshot, Map<Intege
 
     /** The run's ratio is the highest over its snapshots (snapshot 0 is never measured). */
     public Optional<SizePoint> point() {
-        return snapshots.values().stream()
-                .max(Comparator.comparingDouble(MemorizationSummary::ratio))
+        return bestSnapshot().map(snapshots::get)
                 .map(best -> new SizePoint(size, best.ratio(), best.ciLow(), best.ciHigh()));
+    }
+
+    /** The snapshot whose ratio is the run's: the highest, the earliest of equals. */
+    public Optional<Integer> bestSnapshot() {
+        return snapshots.entrySet().stream()
+                .max(Comparator.<Map.Entry<Integer, MemorizationSummary>>comparingDouble(e -> e.getValue().ratio())
+                        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+                .map(Map.Entry::getKey);
     }
 }

@@ -21,9 +21,7 @@ final class DistanceRatioHistogram {
     static int[] counts(NeighbourDistances distances) {
         int[] counts = new int[BINS];
         for (int i = 0; i < distances.size(); i++) {
-            double ratio = distances.secondSquared()[i] == 0 ? 1.0
-                    : Math.sqrt((double) distances.nearestSquared()[i] / distances.secondSquared()[i]);
-            int bin = Math.min(BINS - 1, (int) Math.floor(ratio * BINS));
+            int bin = Math.min(BINS - 1, (int) Math.floor(distances.ratio(i) * BINS));
             bin = distances.memorized(i) ? Math.min(bin, FIRST_NOT_MEMORIZED_BIN - 1)
                     : Math.max(bin, FIRST_NOT_MEMORIZED_BIN);
             counts[bin]++;

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -89,7 +88,7 @@ public final class ExperimentReport {
         StringBuilder table = new StringBuilder("<table class=\"points\"><tr><th>|D|</th><th>ratio</th>"
                 + "<th>95% Wilson</th><th>memorized</th><th>best snapshot</th></tr>\n");
         state.runs().values().stream().filter(RunRecord::complete).sorted(Comparator.comparingInt(RunRecord::size))
-                .forEach(run -> best(run).ifPresent(best -> {
+                .forEach(run -> run.bestSnapshot().ifPresent(best -> {
                     MemorizationSummary summary = run.snapshots().get(best);
                     table.append("<tr><td>").append(run.size()).append("</td><td>").append(Svg.ratio(summary.ratio()))
                             .append("</td><td>[").append(Svg.ratio(summary.ciLow())).append(", ")
@@ -100,21 +99,13 @@ public final class ExperimentReport {
         return table.append("</table>\n").toString();
     }
 
-    /** The snapshot with the highest ratio, the earliest of equals: the run's ratio. */
-    static Optional<Integer> best(RunRecord run) {
-        return new TreeMap<>(run.snapshots()).entrySet().stream()
-                .max(Comparator.<Map.Entry<Integer, MemorizationSummary>>comparingDouble(e -> e.getValue().ratio())
-                        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
-                .map(Map.Entry::getKey);
-    }
-
     private static String runSection(String experimentId, RunRecord run, double threshold,
             Function<String, Optional<byte[]>> store) {
         String runId = run.runId();
         StringBuilder html = new StringBuilder("<section class=\"run\" id=\"run-").append(Svg.escape(runId))
                 .append("\" data-size=\"").append(run.size()).append("\">\n<h3>|D| = ").append(run.size())
                 .append(" <span class=\"run-id\">").append(Svg.escape(runId)).append("</span></h3>\n");
-        Optional<Integer> best = best(run);
+        Optional<Integer> best = run.bestSnapshot();
         if (best.isEmpty()) {
             return html.append("<p>No snapshot measured yet.</p>\n</section>\n").toString();
         }

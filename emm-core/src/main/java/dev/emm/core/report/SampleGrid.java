@@ -23,7 +23,7 @@ final class SampleGrid {
         StringBuilder cells = new StringBuilder();
         for (int i = 0; i < shown; i++) {
             int nearest = distances.nearestIndex()[i];
-            int second = secondNearest(samples.image(i), training, nearest);
+            int second = secondNearest(samples.image(i), training, nearest, distances.secondSquared()[i]);
             boolean memorized = distances.memorized(i);
             memorizedShown += memorized ? 1 : 0;
             double d1 = Math.sqrt(distances.nearestSquared()[i]);
@@ -35,7 +35,7 @@ final class SampleGrid {
                     .append(image(training, second, "second nearest: training image " + second));
             cells.append("<figcaption>#").append(i).append(memorized ? " <b>memorized</b>" : "").append("<br>d1 ")
                     .append(Svg.num(d1)).append(", d2 ").append(Svg.num(d2)).append("<br>d1/d2 ")
-                    .append(Svg.ratio(d2 == 0 ? 1 : d1 / d2)).append("</figcaption></figure>\n");
+                    .append(Svg.ratio(distances.ratio(i))).append("</figcaption></figure>\n");
         }
         return "<div id=\"" + Svg.escape(id) + "\" class=\"grid\" data-shown=\"" + shown + "\" data-memorized-shown=\""
                 + memorizedShown + "\" data-memorized=\"" + distances.memorizedCount() + "\" data-samples=\""
@@ -47,8 +47,12 @@ final class SampleGrid {
                 + Svg.escape(title) + "\">";
     }
 
-    /** The closest training image other than {@code nearest} (exact squared L2 in uint8 space). */
-    static int secondNearest(byte[] sample, ImageSet training, int nearest) {
+    /**
+     * The closest training image other than {@code nearest} (exact squared L2 in uint8 space), the
+     * first of equals. The metric stored its distance, {@code secondSquared}, so the scan ends at the
+     * first image that far away: no earlier one can be closer.
+     */
+    static int secondNearest(byte[] sample, ImageSet training, int nearest, long secondSquared) {
         int best = -1;
         long bestDistance = Long.MAX_VALUE;
         for (int t = 0; t < training.size(); t++) {
@@ -60,6 +64,9 @@ final class SampleGrid {
             for (int p = 0; p < sample.length; p++) {
                 int difference = (sample[p] & 0xFF) - (candidate[p] & 0xFF);
                 distance += (long) difference * difference;
+            }
+            if (distance == secondSquared) {
+                return t;
             }
             if (distance < bestDistance) {
                 bestDistance = distance;
