@@ -541,7 +541,7 @@ public final class TrainingRun implements AutoCloseable {
             throw new IllegalArgumentException("checkpoint is of another model: " + h.model());
         }
         // completed first: a checkpoint written before a field existed reads it as null, meaning its default
-        if (!sameMath(training, Specs.complete(h.training()))) {
+        if (!training.withoutCadence().equals(Specs.complete(h.training()).withoutCadence())) {
             throw new IllegalArgumentException("checkpoint is of another training procedure: " + h.training());
         }
         if (h.imageChannels() != imageChannels || h.resolution() != resolution || h.labelDim() != labelDim
@@ -577,30 +577,6 @@ public final class TrainingRun implements AutoCloseable {
         nextSnapshotImages = h.nextSnapshotImages();
         nextCheckpointImages = h.nextCheckpointImages();
         LOG.log(Level.INFO, "resumed at step {0} ({1} images)", step, images);
-    }
-
-    /** Equal in everything that changes the trained weights (snapshot and checkpoint cadence may differ). */
-    private static boolean sameMath(TrainingSpec a, TrainingSpec b) {
-        return Objects.equals(a.preconditioning(), b.preconditioning())
-                && Objects.equals(a.learningRate(), b.learningRate())
-                && Objects.equals(a.warmupImages(), b.warmupImages())
-                && Objects.equals(a.batchSize(), b.batchSize())
-                && Objects.equals(a.capBatchAtDatasetSize(), b.capBatchAtDatasetSize())
-                && Objects.equals(a.adamBeta1(), b.adamBeta1())
-                && Objects.equals(a.adamBeta2(), b.adamBeta2())
-                && Objects.equals(a.adamEps(), b.adamEps())
-                && Objects.equals(a.weightDecay(), b.weightDecay())
-                && Objects.equals(a.emaHalfLifeImages(), b.emaHalfLifeImages())
-                && Objects.equals(a.emaDecay(), b.emaDecay())
-                && Objects.equals(a.seed(), b.seed())
-                && Objects.equals(a.durationUnit(), b.durationUnit())
-                && Objects.equals(a.duration(), b.duration())
-                && Objects.equals(a.warmupEpochs(), b.warmupEpochs())
-                && Objects.equals(a.emaHalfLifeEpochs(), b.emaHalfLifeEpochs())
-                && Objects.equals(a.emaMode(), b.emaMode())
-                && Objects.equals(a.finalEma(), b.finalEma())
-                && Objects.equals(a.truncateToKimg(), b.truncateToKimg())
-                && Objects.equals(a.dataOrder(), b.dataOrder());
     }
 
     @Override

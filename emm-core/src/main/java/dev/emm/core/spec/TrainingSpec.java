@@ -101,6 +101,16 @@ public record TrainingSpec(
                 warmupEpochs, emaHalfLifeEpochs, emaMode, finalEma, truncateToKimg, dataOrder);
     }
 
+    /**
+     * The same procedure without its snapshot and checkpoint cadence, which change when a run saves,
+     * not what it computes: a checkpoint resumes under any cadence.
+     */
+    public TrainingSpec withoutCadence() {
+        return new TrainingSpec(preconditioning, learningRate, warmupImages, batchSize, adamBeta1, adamBeta2, adamEps,
+                weightDecay, emaHalfLifeImages, emaDecay, seed, durationUnit, duration, null, null,
+                capBatchAtDatasetSize, warmupEpochs, emaHalfLifeEpochs, emaMode, finalEma, truncateToKimg, dataOrder);
+    }
+
     /** The batch a run on {@code datasetSize} images trains with. */
     public int effectiveBatchSize(int datasetSize) {
         return Boolean.TRUE.equals(capBatchAtDatasetSize) ? Math.min(batchSize, datasetSize) : batchSize;
