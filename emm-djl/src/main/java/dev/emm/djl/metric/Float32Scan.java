@@ -90,25 +90,17 @@ final class Float32Scan extends NeighbourScan {
     }
 
     @Override
-    void scanBlock(NDArray trainingRows, NDArray sampleColumns, int t0, int rows, int s0, int count) {
-        long begin = System.nanoTime();
-        int size = rows * count;
+    void multiply(NDArray trainingRows, NDArray sampleColumns, int size) {
         if (dots.length < size) {
             dots = new float[size];
         }
         try (NDArray out = trainingRows.matMul(sampleColumns)) {
             out.toByteBuffer(true).asFloatBuffer().get(dots, 0, size);
         }
-        gemmNanos += System.nanoTime() - begin;
-        // Two column halves in parallel (the product already used every core and is done); each
-        // sample's candidates are its own, so the halves share nothing they write.
-        int parts = count >= 256 ? 2 : 1;
-        int width = (count + parts - 1) / parts;
-        IntStream.range(0, parts).parallel().forEach(part ->
-                scanColumns(t0, rows, count, part * width, Math.min(count, (part + 1) * width)));
     }
 
-    private void scanColumns(int t0, int rows, int count, int from, int to) {
+    @Override
+    void scanColumns(int t0, int rows, int s0, int count, int from, int to) {
         for (int t = 0; t < rows; t++) {
             double half = trainingNorms[t0 + t] * 0.5;
             int row = t * count;

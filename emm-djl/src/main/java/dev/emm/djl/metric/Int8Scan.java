@@ -9,7 +9,6 @@ import dev.emm.core.data.ImageSet;
 import dev.emm.core.metric.TopTwo;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * The {@link FastNearestNeighbours.Kernel#INT8} kernel: libtorch's exact int8 x int8 -> int32
@@ -74,9 +73,7 @@ final class Int8Scan extends NeighbourScan {
     }
 
     @Override
-    void scanBlock(NDArray trainingRows, NDArray sampleColumns, int t0, int rows, int s0, int count) {
-        long begin = System.nanoTime();
-        int size = rows * count;
+    void multiply(NDArray trainingRows, NDArray sampleColumns, int size) {
         if (dots.length < size) {
             dots = new int[size];
         }
@@ -84,15 +81,10 @@ final class Int8Scan extends NeighbourScan {
             // an aliasing view of the product (no copy in DJL), copied once into a reused array
             out.toByteBuffer(true).asIntBuffer().get(dots, 0, size);
         }
-        gemmNanos += System.nanoTime() - begin;
-        // Two column halves in parallel (the product already used every core and is done).
-        int parts = count >= 256 ? 2 : 1;
-        int width = (count + parts - 1) / parts;
-        IntStream.range(0, parts).parallel().forEach(part ->
-                scanColumns(t0, rows, s0, count, part * width, Math.min(count, (part + 1) * width)));
     }
 
-    private void scanColumns(int t0, int rows, int s0, int count, int from, int to) {
+    @Override
+    void scanColumns(int t0, int rows, int s0, int count, int from, int to) {
         // Rows are training images in index order, so the strict comparisons keep the first
         // index of the smallest distance, exactly as the core metric does.
         for (int t = 0; t < rows; t++) {

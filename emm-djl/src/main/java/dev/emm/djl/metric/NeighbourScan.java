@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The block loop both kernels share: training images uploaded once in blocks, samples block by
@@ -83,7 +84,26 @@ abstract class NeighbourScan {
 
     abstract void startSampleBlock(int s0, int count);
 
-    abstract void scanBlock(NDArray trainingRows, NDArray sampleOperand, int t0, int rows, int s0, int count);
+    /**
+     * One product of a training block and a sample block (timed), then its columns scanned in two
+     * halves in parallel: the product already used every core and is done, and each sample's running
+     * best is its own, so the halves share nothing they write.
+     */
+    private void scanBlock(NDArray trainingRows, NDArray sampleOperand, int t0, int rows, int s0, int count) {
+        long begin = System.nanoTime();
+        multiply(trainingRows, sampleOperand, rows * count);
+        gemmNanos += System.nanoTime() - begin;
+        int parts = count >= 256 ? 2 : 1;
+        int width = (count + parts - 1) / parts;
+        IntStream.range(0, parts).parallel().forEach(part ->
+                scanColumns(t0, rows, s0, count, part * width, Math.min(count, (part + 1) * width)));
+    }
+
+    /** The block's products, {@code rows x count} row-major, into the kernel's own reused array. */
+    abstract void multiply(NDArray trainingRows, NDArray sampleOperand, int size);
+
+    /** Scans the products of sample columns {@code from .. to - 1} of the block. */
+    abstract void scanColumns(int t0, int rows, int s0, int count, int from, int to);
 
     abstract void finishSampleBlock(int s0, int count);
 }
