@@ -107,32 +107,35 @@ final class BinaryFormat {
 
         /** The next tensor's raw little-endian float32 bytes, as a direct native-order buffer for NDArray.set. */
         ByteBuffer tensor(long elements) {
-            int n = Math.toIntExact(elements * 4);
-            if (buffer.remaining() < n) {
-                throw new IllegalArgumentException("tensor data is truncated");
-            }
-            ByteBuffer direct = ByteBuffer.allocateDirect(n).order(ByteOrder.nativeOrder());
-            ByteBuffer slice = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
-            slice.limit(n);
+            ByteBuffer stored = next(elements);
+            ByteBuffer direct = ByteBuffer.allocateDirect(stored.remaining()).order(ByteOrder.nativeOrder());
             if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-                direct.put(slice);
+                direct.put(stored);
             } else {
-                direct.asFloatBuffer().put(slice.asFloatBuffer());
+                direct.asFloatBuffer().put(stored.asFloatBuffer());
             }
             direct.rewind();
-            buffer.position(buffer.position() + n);
             return direct;
         }
 
         /** The next tensor's little-endian float32 bytes as stored. */
         byte[] rawTensor(long elements) {
+            ByteBuffer stored = next(elements);
+            byte[] raw = new byte[stored.remaining()];
+            stored.get(raw);
+            return raw;
+        }
+
+        /** The next tensor's stored bytes as a little-endian view; the reader moves past them. */
+        private ByteBuffer next(long elements) {
             int n = Math.toIntExact(elements * 4);
             if (buffer.remaining() < n) {
                 throw new IllegalArgumentException("tensor data is truncated");
             }
-            byte[] raw = new byte[n];
-            buffer.get(raw);
-            return raw;
+            ByteBuffer slice = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
+            slice.limit(n);
+            buffer.position(buffer.position() + n);
+            return slice;
         }
 
         void expectEnd() {

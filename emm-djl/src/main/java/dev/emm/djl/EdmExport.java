@@ -53,23 +53,16 @@ public final class EdmExport {
 
     /** The snapshot's weights under EDM's names, as a safetensors file. Needs no native engine. */
     public static byte[] safetensors(byte[] snapshot) {
-        BinaryFormat.Reader reader = new BinaryFormat.Reader(snapshot, ModelSnapshot.MAGIC, ModelSnapshot.VERSION,
-                "snapshot");
-        SnapshotHeader header = reader.header(SnapshotHeader.class);
-        if (!ModelSnapshot.FORMAT.equals(header.format())) {
-            throw new IllegalArgumentException("not a " + ModelSnapshot.FORMAT + ": " + header.format());
-        }
+        ModelSnapshot.Opened opened = ModelSnapshot.open(snapshot);
+        SnapshotHeader header = opened.header();
         SongUNet net = Networks.build(header.model(), header.imageChannels(), header.resolution(), header.labelDim());
-        List<TensorRecord> records = ModelSnapshot.tensorRecords(net);
-        if (!records.equals(header.tensors())) {
-            throw new IllegalArgumentException("snapshot tensors do not match the network its header describes");
-        }
+        List<TensorRecord> records = ModelSnapshot.checkTensors(header, net);
         Map<Parameter, byte[]> stored = new IdentityHashMap<>();
         int i = 0;
         for (Pair<String, Parameter> p : net.getParameters()) {
-            stored.put(p.getValue(), reader.rawTensor(records.get(i++).size()));
+            stored.put(p.getValue(), opened.reader().rawTensor(records.get(i++).size()));
         }
-        reader.expectEnd();
+        opened.reader().expectEnd();
 
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
         for (Entry e : stateDict(net)) {

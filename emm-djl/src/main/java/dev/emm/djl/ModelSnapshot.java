@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.emm.djl.nn.SongUNet;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,23 +56,36 @@ public final class ModelSnapshot {
 
     /** Copies the snapshot's tensors into the (initialised) parameters of {@code net}; returns the header. */
     static SnapshotHeader load(byte[] snapshot, SongUNet net) {
+        Opened opened = open(snapshot);
+        List<TensorRecord> expected = checkTensors(opened.header(), net);
+        int i = 0;
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            p.getValue().getArray().set(opened.reader().tensor(expected.get(i++).size()));
+        }
+        opened.reader().expectEnd();
+        return opened.header();
+    }
+
+    /** A snapshot's header, checked to be of this format, and the reader standing at its first tensor. */
+    record Opened(SnapshotHeader header, BinaryFormat.Reader reader) {
+    }
+
+    static Opened open(byte[] snapshot) {
         BinaryFormat.Reader reader = new BinaryFormat.Reader(snapshot, MAGIC, VERSION, "snapshot");
         SnapshotHeader header = reader.header(SnapshotHeader.class);
         if (!FORMAT.equals(header.format())) {
             throw new IllegalArgumentException("not a " + FORMAT + ": " + header.format());
         }
+        return new Opened(header, reader);
+    }
+
+    /** {@code net}'s tensor records, which the header must list, in order. */
+    static List<TensorRecord> checkTensors(SnapshotHeader header, SongUNet net) {
         List<TensorRecord> expected = tensorRecords(net);
         if (!expected.equals(header.tensors())) {
             throw new IllegalArgumentException("snapshot tensors do not match the network its header describes");
         }
-        int i = 0;
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            NDArray array = p.getValue().getArray();
-            ByteBuffer data = reader.tensor(expected.get(i++).size());
-            array.set(data);
-        }
-        reader.expectEnd();
-        return header;
+        return expected;
     }
 
     static Shape shape(TensorRecord record) {
