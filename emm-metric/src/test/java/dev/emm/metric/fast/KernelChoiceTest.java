@@ -1,4 +1,4 @@
-package dev.emm.djl.metric;
+package dev.emm.metric.fast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
-import dev.emm.djl.metric.FastNearestNeighbours.Kernel;
+import dev.emm.metric.fast.FastNearestNeighbours.Kernel;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.emm.djl.metric;
+package dev.emm.metric.fast;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -6,34 +6,23 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import dev.emm.djl.DjlRuntime;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.emm.djl.nn.ScriptOps;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Exact int8 x int8 -> int32 matrix products through libtorch's {@code aten::_int_mm}, which on a
  * CPU runs oneDNN's integer GEMM (AVX-512 VNNI / AMX where the CPU has them, several times the
  * float32 GEMM rate) and on CUDA cuBLASLt's.
  *
- * <p>DJL exposes no binding for {@code _int_mm}, but it runs TorchScript modules, and a TorchScript
- * archive carries its code as source text that libtorch compiles when it loads the archive. So
- * this class writes a four-file archive in memory (the code {@code return torch._int_mm(a, b)},
- * the pickled module object and the format version) and loads it with the engine's own loader:
+ * <p>DJL exposes no binding for {@code _int_mm}; {@link ScriptOps#module} reaches it as a one-line
+ * TorchScript module ({@code return torch._int_mm(a, b)}) that libtorch compiles from source:
  * no Python, no binary resource, no native code of ours. {@link #available(Device)} loads it once
  * per device and checks it against a Java product on random data. Whether the metric uses it is
  * decided by {@link KernelChoice}, which measures it against the float32 product: without int8
@@ -45,39 +34,13 @@ public final class IntMatMul {
     private static final Map<Device, IntMatMul> LOADED = new ConcurrentHashMap<>();
     private static final Map<Device, Boolean> AVAILABLE = new ConcurrentHashMap<>();
 
-    private static final String CODE = "class IntMM(Module):\n"
-            + "  __parameters__ = []\n"
-            + "  __buffers__ = []\n"
-            + "  training : bool\n"
-            + "  def forward(self: __torch__.IntMM,\n"
-            + "    a: Tensor,\n"
-            + "    b: Tensor) -> Tensor:\n"
-            + "    return torch._int_mm(a, b)\n";
-
-    /** pickle protocol 2 of {@code __torch__.IntMM} with state {@code {"training": False}}. */
-    private static final byte[] DATA_PKL = concat(
-            new byte[] {(byte) 0x80, 2, 'c'}, ascii("__torch__\nIntMM\n"),
-            new byte[] {'q', 0, ')', (byte) 0x81, '}', '(', 'X', 8, 0, 0, 0}, ascii("training"),
-            new byte[] {'q', 1, (byte) 0x89, 'u', 'b', 'q', 2, '.'});
-
-    /** pickle protocol 2 of the empty tuple: the module has no constants. */
-    private static final byte[] CONSTANTS_PKL = {(byte) 0x80, 2, ')', '.'};
-
-    private final NDManager manager;
+    private final Device device;
     private final PtSymbolBlock block;
 
     private IntMatMul(Device device) {
-        DjlRuntime.engine();
-        this.manager = NDManager.newBaseManager(device);
-        try {
-            this.block = JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(archive()), false, false);
-        } catch (IOException e) {
-            manager.close();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        this.device = device;
+        this.block = ScriptOps.module("IntMM", "    a: Tensor,\n    b: Tensor) -> Tensor:\n    return torch._int_mm(a, b)\n",
+                device);
     }
 
     /** The product on {@code device}, loading the module on first use. */
@@ -128,7 +91,7 @@ public final class IntMatMul {
             b[j * n] = -128;
         }
         int[] product;
-        try (NDManager call = manager.newSubManager()) {
+        try (NDManager call = NDManager.newBaseManager(device)) {
             NDArray x = call.create(direct(a), new Shape(m, k), DataType.INT8);
             NDArray y = call.create(direct(b), new Shape(k, n), DataType.INT8);
             NDArray z = multiply(x, y);
@@ -156,37 +119,5 @@ public final class IntMatMul {
         ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
         buffer.put(bytes).flip();
         return buffer;
-    }
-
-    /** The TorchScript archive (a zip: code, pickled module, constants, version). */
-    static byte[] archive() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            entry(zip, "intmm/code/__torch__.py", CODE.getBytes(StandardCharsets.UTF_8));
-            entry(zip, "intmm/data.pkl", DATA_PKL);
-            entry(zip, "intmm/constants.pkl", CONSTANTS_PKL);
-            entry(zip, "intmm/version", ascii("3\n"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void entry(ZipOutputStream zip, String name, byte[] content) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(content);
-        zip.closeEntry();
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 }

@@ -1,4 +1,4 @@
-package dev.emm.djl.metric;
+package dev.emm.metric.fast;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

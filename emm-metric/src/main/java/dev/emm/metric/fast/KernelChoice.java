@@ -1,4 +1,4 @@
-package dev.emm.djl.metric;
+package dev.emm.metric.fast;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.emm.djl.DjlRuntime;
-import dev.emm.djl.metric.FastNearestNeighbours.Kernel;
+import dev.emm.metric.fast.FastNearestNeighbours.Kernel;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Locale;

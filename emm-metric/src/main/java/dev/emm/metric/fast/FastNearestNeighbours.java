@@ -1,4 +1,4 @@
-package dev.emm.djl.metric;
+package dev.emm.metric.fast;
 
 import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
@@ -50,10 +50,6 @@ public final class FastNearestNeighbours {
 
         public Options withKernel(Kernel k) {
             return new Options(k, sampleBlock, trainingBlock, candidates, device);
-        }
-
-        public Options withBlocks(int samples, int training) {
-            return new Options(kernel, samples, training, candidates, device);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.emm.djl.metric;
+package dev.emm.metric.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,9 +9,9 @@ import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.metric.MemorizationMetric;
 import dev.emm.core.metric.NeighbourDistances;
-import dev.emm.djl.metric.FastNearestNeighbours.Kernel;
-import dev.emm.djl.metric.FastNearestNeighbours.Options;
-import dev.emm.djl.metric.FastNearestNeighbours.Result;
+import dev.emm.metric.fast.FastNearestNeighbours.Kernel;
+import dev.emm.metric.fast.FastNearestNeighbours.Options;
+import dev.emm.metric.fast.FastNearestNeighbours.Result;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
