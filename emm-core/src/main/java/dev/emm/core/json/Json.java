@@ -107,6 +107,10 @@ public final class Json {
         }
     }
 
+    public static <T> T readStrict(String json, Class<T> type) {
+        return readStrict(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
+    }
+
     private static String originalMessage(IOException e) {
         return e instanceof JsonProcessingException processing ? processing.getOriginalMessage() : e.getMessage();
     }
