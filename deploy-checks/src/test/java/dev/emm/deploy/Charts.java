@@ -35,9 +35,13 @@ final class Charts {
     }
 
     static String template(Path valuesFile, Map<String, Object> set) {
+        return template(NAMESPACE, valuesFile, set);
+    }
+
+    static String template(String namespace, Path valuesFile, Map<String, Object> set) {
         TemplateCommand cmd = new Helm(Repo.chart()).template()
                 .withName(RELEASE)
-                .withNamespace(NAMESPACE)
+                .withNamespace(namespace)
                 .withKubeVersion("1.31.0");
         if (valuesFile != null) {
             cmd = cmd.withValuesFile(valuesFile);

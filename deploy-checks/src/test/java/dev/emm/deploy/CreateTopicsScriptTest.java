@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * helm/emm/files/create-topics.sh (also k8s/topics/job) run by /bin/sh against a fake
+ * helm/emm/files/create-topics.sh (the topic Job's script) run by /bin/sh against a fake
  * kafka-topics.sh that keeps topics as files and logs every call.
  */
 class CreateTopicsScriptTest {

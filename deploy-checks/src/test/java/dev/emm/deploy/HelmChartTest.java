@@ -97,6 +97,7 @@ class HelmChartTest {
         List<Manifest> ms = rendered("dev");
         for (String d : List.of("emm-trainer", "emm-sampler", "emm-orchestrator", "emm-metric")) {
             assertGpu(deployment(ms, d), false);
+            assertEquals(1, deployment(ms, d).getSpec().getReplicas(), d + " replicas");
         }
         StatefulSet kafka = all(ms, StatefulSet.class).get(0);
         assertEquals("emm-kafka", kafka.getMetadata().getName());
@@ -120,8 +121,9 @@ class HelmChartTest {
         assertNull(deployment(ms, "emm-trainer").getSpec().getReplicas(), "KEDA owns the trainer replica count");
         assertTrue(all(ms, Job.class).isEmpty(), "prod creates topics through Strimzi, not the Job");
         for (Deployment d : all(ms, Deployment.class)) {
-            EnvVar jaas = WorkloadChecks.env(d.getSpec().getTemplate().getSpec().getContainers().get(0),
-                    "KAFKA_SASL_JAAS_CONFIG");
+            Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertTrue(c.getImage().startsWith("registry.example.com/emm/"), c.getImage());
+            EnvVar jaas = WorkloadChecks.env(c, "KAFKA_SASL_JAAS_CONFIG");
             assertEquals("emm-kafka-credentials", jaas.getValueFrom().getSecretKeyRef().getName());
         }
         assertEquals("SASL_SSL", configMap(ms, "emm-config").getData().get("KAFKA_SECURITY_PROTOCOL"));
@@ -279,8 +281,8 @@ class HelmChartTest {
     void deployGuideExamplesAreValidSpecsAndItsCommandsNameRealFiles() {
         String guide = Yaml.read(Repo.root().resolve("docs/DEPLOY.md"));
         assertEquals(1, assertExampleSpecsAreValid(guide));
-        for (String file : List.of("helm/emm/values-dev.yaml", "helm/emm/values-prod.yaml", "k8s/overlays/dev",
-                "k8s/overlays/prod", "k8s/topics/strimzi", "examples/optimum-mnist.json", "docker/build-images.sh")) {
+        for (String file : List.of("helm/emm/values-dev.yaml", "helm/emm/values-prod.yaml", "k8s/dev", "k8s/prod",
+                "examples/optimum-mnist.json", "docker/build-images.sh")) {
             assertTrue(guide.contains(file), file);
             assertTrue(java.nio.file.Files.exists(Repo.root().resolve(file)), file);
         }
