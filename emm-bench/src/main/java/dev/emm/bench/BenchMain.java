@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The side-by-side benchmark driver behind {@code ./emm bench}: builds one config, runs ours (a
  * fresh JVM running {@link BenchWorker}) and the reference (a PyTorch eager program from
- * {@code bench/reference/}) alternately, A B A B ..., each measurement in its own process after its
+ * {@code emm-bench/reference/}) alternately, A B A B ..., each measurement in its own process after its
  * own warm-up, then prints a table and, as the last line, the JSON
  * {@code {"bench","ours","reference","unit","ratio"}} with ratio > 1 when ours is faster.
  *
@@ -313,7 +313,7 @@ public final class BenchMain {
     }
 
     static JsonNode runReference(Options o, ObjectNode config) {
-        Path script = o.home.resolve("bench/reference/" + config.get("bench").asText() + ".py");
+        Path script = o.home.resolve("emm-bench/reference/" + config.get("bench").asText() + ".py");
         List<String> command = List.of(o.python, script.toString(), "--config", config.toString());
         return runChild(o, command, "reference");
     }
@@ -369,7 +369,7 @@ public final class BenchMain {
     }
 
     static void setupReference(Options o, PrintStream out) {
-        Path script = o.home.resolve("bench/setup-reference.sh");
+        Path script = o.home.resolve("emm-bench/setup-reference.sh");
         if (!Files.isRegularFile(script)) {
             throw new IllegalStateException(script + " is missing (is emm.home " + o.home + " the repository?)");
         }

@@ -192,7 +192,7 @@ class ExportCommandTest {
                 ? new ProcessBuilder(python.toString(), "-c", "import numpy").redirectErrorStream(true).start() : null;
         if (probe == null || !probe.waitFor(1, TimeUnit.MINUTES) || probe.exitValue() != 0) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(python + " cannot import numpy; bench/setup-reference.sh installs it, as .ci/run does");
+                fail(python + " cannot import numpy; emm-bench/setup-reference.sh installs it, as .ci/run does");
             }
             System.err.println("numpy is not installed: the NPZ was checked in Java only");
             return;

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Our network, exported under EDM's names, is EDM's network: for each family a snapshot with
  * random weights (every tensor, the near-zero-initialised output layers included, so that every
  * layer shows in the output) is exported to safetensors, loaded by name with {@code strict=True}
- * into the PyTorch reference SongUNet ({@code bench/reference/songunet.py}, EDM's architecture and
- * state_dict keys) by {@code bench/reference/check_export.py}, and the reference's D(x; sigma,
+ * into the PyTorch reference SongUNet ({@code emm-bench/reference/songunet.py}, EDM's architecture and
+ * state_dict keys) by {@code emm-bench/reference/check_export.py}, and the reference's D(x; sigma,
  * labels) on fixed noisy images (sigma 0.002 to 80) equals what {@link NetworkDenoiser} computes from
  * the same snapshot: on every image, the largest difference is within 1e-5 of that image's largest
  * output (float32).
@@ -74,7 +74,7 @@ class EdmReferenceExportTest {
             Files.write(dir.resolve(family.name() + ".io.safetensors"), denoiseFixedInputs(snapshot, family, seed++));
         }
 
-        Path script = repositoryRoot().resolve("bench/reference/check_export.py");
+        Path script = repositoryRoot().resolve("emm-bench/reference/check_export.py");
         Process process = new ProcessBuilder(python, script.toString(), dir.toString(), "--tolerance",
                 Double.toString(TOLERANCE)).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -187,7 +187,7 @@ class EdmReferenceExportTest {
         }
         if (problem != null) {
             String message = "the PyTorch reference is missing (" + problem + "); install it with "
-                    + "bench/setup-reference.sh (Debian python3-torch, python3-numpy), as .ci/run does";
+                    + "emm-bench/setup-reference.sh (Debian python3-torch, python3-numpy), as .ci/run does";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(message);
             }
@@ -198,10 +198,10 @@ class EdmReferenceExportTest {
 
     private static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("bench/reference"))) {
+        while (dir != null && !Files.isDirectory(dir.resolve("emm-bench/reference"))) {
             dir = dir.getParent();
         }
-        assertTrue(dir != null, "bench/reference not found above " + Path.of("").toAbsolutePath());
+        assertTrue(dir != null, "emm-bench/reference not found above " + Path.of("").toAbsolutePath());
         return dir;
     }
 }

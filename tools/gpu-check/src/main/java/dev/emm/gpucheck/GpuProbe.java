@@ -30,7 +30,7 @@ import java.util.Locale;
  * <li>the same training-step computation on CUDA and on the CPU, compared ({@link DeviceEquivalence});
  * <li>EMM's training run: first losses and img/s ({@link TrainingProbe});
  * <li>EMM's sampling from that run's snapshot: img/s and an image grid ({@link SamplingProbe});
- * <li>PyTorch eager running bench/reference on the same device and network ({@link ReferenceRunner}).
+ * <li>PyTorch eager running emm-bench/reference on the same device and network ({@link ReferenceRunner}).
  * </ol>
  * Prints a report and writes {@code probe.json} and the sample grids to {@code --out}. Without CUDA it
  * says why at the start and runs the CPU part. Exit code: 0 done (and every comparison within its

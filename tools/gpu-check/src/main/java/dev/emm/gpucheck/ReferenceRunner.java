@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PyTorch eager on the same network: the programs of {@code bench/reference/} (the ones `./emm
+ * PyTorch eager on the same network: the programs of {@code emm-bench/reference/} (the ones `./emm
  * bench` runs beside EMM) with the config fields `./emm bench` gives them, plus {@code device}.
  * Each run is a fresh python process; its last stdout line is its JSON result.
  */
@@ -77,7 +77,7 @@ final class ReferenceRunner {
     }
 
     private JsonNode run(String program, ObjectNode config) throws IOException {
-        Path script = home.resolve("bench/reference/" + program + ".py");
+        Path script = home.resolve("emm-bench/reference/" + program + ".py");
         if (!Files.isRegularFile(script)) {
             throw new IOException(script + " is missing (run the probe from the repository root or pass --home)");
         }

@@ -48,7 +48,7 @@ class GpuProbeCpuTest {
         assertFalse(ours.has("error"), ours.toString());
         assertEquals(8, ours.at("/train/batch").asInt());
         assertTrue(ours.at("/train/imagesPerSecond").asDouble() > 0);
-        // The small preset at 8 channels; bench/reference/songunet.py counts the same 78,177.
+        // The small preset at 8 channels; emm-bench/reference/songunet.py counts the same 78,177.
         assertEquals(78_177, ours.at("/train/parameters").asLong());
         JsonNode losses = ours.at("/train/firstLosses");
         assertEquals(2, losses.size());

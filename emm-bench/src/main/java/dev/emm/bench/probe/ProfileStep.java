@@ -1,4 +1,4 @@
-package dev.emm.djl.tools;
+package dev.emm.bench.probe;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;

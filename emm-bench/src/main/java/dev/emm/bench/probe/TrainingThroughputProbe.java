@@ -1,4 +1,4 @@
-package dev.emm.djl.tools;
+package dev.emm.bench.probe;
 
 import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
@@ -13,7 +13,6 @@ import dev.emm.djl.TrainingRun;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,7 +25,7 @@ import java.util.List;
  * e.g.  16 32 1,2,2 1 - 64 300 64 edm 0
  * </pre>
  */
-public final class TrainBench {
+public final class TrainingThroughputProbe {
 
     public static void main(String[] args) throws Exception {
         int resolution = Integer.parseInt(args[0]);
@@ -43,7 +42,7 @@ public final class TrainBench {
         long report = Long.getLong("bench.reportMillis", 5000);
 
         ImageSet images;
-        try (InputStream in = TrainBench.class.getResourceAsStream("/dev/emm/core/data/mnist.emmds.gz")) {
+        try (InputStream in = TrainingThroughputProbe.class.getResourceAsStream("/dev/emm/core/data/mnist.emmds.gz")) {
             ImageSet all = ImageSetCodec.read(in);
             int d = all.dimension();
             images = Resampling.toResolution(new ImageSet(1, 28, 28, 10, Arrays.copyOf(all.labels(), size),
@@ -52,7 +51,6 @@ public final class TrainBench {
         ModelSpec model = new ModelSpec("ddpmpp", channels, mult, blocks, attn, dropout, "positional", null);
         TrainingSpec training = new TrainingSpec(precond, 2e-3, 0L, batch, 0.9, 0.999, 1e-8, 0.0, null, null, 0L,
                 "steps", steps, null, null);
-        List<double[]> rates = new ArrayList<>();
         long t0 = System.nanoTime();
         try (TrainingRun run = new TrainingRun(model, training, images, null, 0, null,
                 new TrainingRun.Options(Device.cpu(), report))) {
@@ -62,7 +60,6 @@ public final class TrainBench {
                 @Override
                 public void progress(RunProgress p) {
                     long rss = rssKb();
-                    rates.add(new double[] {p.step(), p.imagesPerSecond(), rss});
                     long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                     long direct = 0;
                     long directCount = 0;
