@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The side-by-side benchmark driver behind {@code ./emm bench}: builds one config, runs ours (a
@@ -29,121 +31,35 @@ import java.util.concurrent.TimeUnit;
  * {@code emm-bench/reference/}) alternately, A B A B ..., each measurement in its own process after its
  * own warm-up, then prints a table and, as the last line, the JSON
  * {@code {"bench","ours","reference","unit","ratio"}} with ratio > 1 when ours is faster.
- *
- * <pre>
- * BenchMain train|sample|metric [--preset NAME] [--quick] [--batch N] [--rounds R] [--steps S]
- *     [--warmup W] [--samples N] [--training M] [--dimension D] [--threads T] [--python PATH]
- *     [--no-setup] [--plain-malloc] [--kernel INT8|FLOAT32] [--sample-count N] [--channels C]
- *     [--resolution R] [--model-channels C]
- * </pre>
+ * The command line is {@link BenchOptions}.
  */
 public final class BenchMain {
 
     private static final ObjectMapper JSON = Json.mapper();
 
-    /** Parsed command line. */
-    static final class Options {
-        String bench;
-        String preset;
-        boolean quick;
-        Integer batch;
-        Integer rounds;
-        Integer steps;
-        Integer warmup;
-        Integer samples;
-        Integer training;
-        Integer dimension;
-        Integer sampleCount;
-        Integer channels;
-        Integer resolution;
-        Integer modelChannels;
-        Integer datasetSize;
-        String kernel;
-        int threads = Runtime.getRuntime().availableProcessors();
-        String python = "/usr/bin/python3";
-        boolean setup = true;
-        boolean plainMalloc;
-        String ompWait = "PASSIVE";
-        String referenceOps = "fused";
-        Path home;
-    }
-
     private BenchMain() {
     }
 
     public static void main(String[] args) {
+        CommandLine commandLine = BenchOptions.commandLine();
         try {
-            System.exit(run(parse(args), System.out));
+            commandLine.parseArgs(args);
+            if (commandLine.isUsageHelpRequested()) {
+                commandLine.usage(System.out);
+                System.exit(0);
+            }
+            System.exit(run(commandLine.getCommand(), System.out));
+        } catch (ParameterException e) {
+            System.err.println("bench: " + e.getMessage() + " (./emm bench --help lists the options)");
+            System.exit(2);
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
             System.exit(2);
         }
     }
 
-    static Options parse(String[] args) {
-        Options o = new Options();
-        o.home = Path.of(System.getProperty("emm.home", ".")).toAbsolutePath().normalize();
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        if (rest.isEmpty()) {
-            throw new IllegalArgumentException("which bench? train, sample or metric");
-        }
-        o.bench = rest.remove(0);
-        if (!List.of("train", "sample", "metric").contains(o.bench)) {
-            throw new IllegalArgumentException("unknown bench '" + o.bench + "': train, sample or metric");
-        }
-        for (int i = 0; i < rest.size(); i++) {
-            String a = rest.get(i);
-            switch (a) {
-                case "--quick" -> o.quick = true;
-                case "--no-setup" -> o.setup = false;
-                case "--plain-malloc" -> o.plainMalloc = true;
-                default -> {
-                    if (i + 1 >= rest.size()) {
-                        throw new IllegalArgumentException("unknown option or missing value: " + a);
-                    }
-                    String v = rest.get(++i);
-                    switch (a) {
-                        case "--preset" -> o.preset = v;
-                        case "--batch" -> o.batch = positive(a, v);
-                        case "--rounds" -> o.rounds = positive(a, v);
-                        case "--steps" -> o.steps = positive(a, v);
-                        case "--warmup" -> o.warmup = positive(a, v);
-                        case "--samples" -> o.samples = positive(a, v);
-                        case "--training" -> o.training = positive(a, v);
-                        case "--dimension" -> o.dimension = positive(a, v);
-                        case "--sample-count" -> o.sampleCount = positive(a, v);
-                        case "--channels" -> o.channels = positive(a, v);
-                        case "--resolution" -> o.resolution = positive(a, v);
-                        case "--model-channels" -> o.modelChannels = positive(a, v);
-                        case "--dataset-size" -> o.datasetSize = positive(a, v);
-                        case "--threads" -> o.threads = positive(a, v);
-                        case "--kernel" -> o.kernel = v.toUpperCase(Locale.ROOT);
-                        case "--python" -> o.python = v;
-                        case "--omp-wait" -> o.ompWait = v.toUpperCase(Locale.ROOT);
-                        case "--reference-ops" -> o.referenceOps = v.toLowerCase(Locale.ROOT);
-                        case "--home" -> o.home = Path.of(v).toAbsolutePath().normalize();
-                        default -> throw new IllegalArgumentException("unknown option " + a);
-                    }
-                }
-            }
-        }
-        return o;
-    }
-
-    private static int positive(String option, String value) {
-        try {
-            int v = Integer.parseInt(value);
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException(option + " needs a positive integer, got '" + value + "'");
-    }
-
-    static int run(Options o, PrintStream out) {
-        if (o.setup) {
+    static int run(BenchOptions o, PrintStream out) {
+        if (!o.noSetup) {
             setupReference(o, out);
         }
         Path work;
@@ -176,7 +92,7 @@ public final class BenchMain {
 
     // ---- configs (one JSON for both sides) ----
 
-    static ObjectNode config(Options o, Path work, PrintStream out) {
+    static ObjectNode config(BenchOptions o, Path work, PrintStream out) {
         ObjectNode c = JSON.createObjectNode();
         c.put("bench", o.bench);
         c.put("threads", o.threads);
@@ -244,7 +160,7 @@ public final class BenchMain {
                 c.put("dimension", d);
                 c.put("batch", 256);
                 if (o.kernel != null) {
-                    c.put("kernel", o.kernel);
+                    c.put("kernel", o.kernel.name());
                 }
                 Path samples = work.resolve("samples.u8");
                 Path training = work.resolve("training.u8");
@@ -296,7 +212,7 @@ public final class BenchMain {
 
     // ---- processes ----
 
-    static JsonNode runOurs(Options o, ObjectNode config) {
+    static JsonNode runOurs(BenchOptions o, ObjectNode config) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + ("metric".equals(config.get("bench").asText()) ? "1g" : "2g"));
@@ -312,13 +228,13 @@ public final class BenchMain {
         return runChild(o, command, "ours");
     }
 
-    static JsonNode runReference(Options o, ObjectNode config) {
+    static JsonNode runReference(BenchOptions o, ObjectNode config) {
         Path script = o.home.resolve("emm-bench/reference/" + config.get("bench").asText() + ".py");
         List<String> command = List.of(o.python, script.toString(), "--config", config.toString());
         return runChild(o, command, "reference");
     }
 
-    private static JsonNode runChild(Options o, List<String> command, String side) {
+    private static JsonNode runChild(BenchOptions o, List<String> command, String side) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
         Map<String, String> env = builder.environment();
         if (!o.plainMalloc) {
@@ -368,7 +284,7 @@ public final class BenchMain {
         }
     }
 
-    static void setupReference(Options o, PrintStream out) {
+    static void setupReference(BenchOptions o, PrintStream out) {
         Path script = o.home.resolve("emm-bench/setup-reference.sh");
         if (!Files.isRegularFile(script)) {
             throw new IllegalStateException(script + " is missing (is emm.home " + o.home + " the repository?)");
@@ -397,7 +313,7 @@ public final class BenchMain {
     // ---- checks and report ----
 
     /** Both sides must have computed the same thing: same parameter count, same memorized count. */
-    static void checkEquivalence(Options o, List<JsonNode> ours, List<JsonNode> reference) {
+    static void checkEquivalence(BenchOptions o, List<JsonNode> ours, List<JsonNode> reference) {
         for (String field : List.of("params", "memorized")) {
             JsonNode a = ours.get(0).get(field);
             JsonNode b = reference.get(0).get(field);
@@ -408,7 +324,7 @@ public final class BenchMain {
         }
     }
 
-    static int report(Options o, ObjectNode config, List<JsonNode> ours, List<JsonNode> reference, String load0,
+    static int report(BenchOptions o, ObjectNode config, List<JsonNode> ours, List<JsonNode> reference, String load0,
                       String load1, PrintStream out) {
         String unit = ours.get(0).get("unit").asText();
         boolean higherIsBetter = !"s".equals(unit);
@@ -443,7 +359,7 @@ public final class BenchMain {
         return 0;
     }
 
-    private static String headline(Options o, ObjectNode c, int rounds) {
+    private static String headline(BenchOptions o, ObjectNode c, int rounds) {
         String what = switch (o.bench) {
             case "train" -> String.format(Locale.ROOT, "train, preset %s, batch %d, %d steps timed after %d warm-up",
                     c.get("preset").asText(), c.get("training").get("batchSize").asInt(), c.get("steps").asInt(),
@@ -466,7 +382,7 @@ public final class BenchMain {
                 fmt(max(v)), unit, peak, results.get(0).path("engine").asText());
     }
 
-    private static void extra(Options o, List<JsonNode> ours, List<JsonNode> reference, PrintStream out) {
+    private static void extra(BenchOptions o, List<JsonNode> ours, List<JsonNode> reference, PrintStream out) {
         JsonNode a = ours.get(ours.size() - 1);
         JsonNode b = reference.get(reference.size() - 1);
         if ("metric".equals(o.bench)) {

@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * How each cost scales: for every bench and axis (|D|, image size, model width, sample count) three
@@ -21,13 +26,25 @@ import java.util.Locale;
  *
  * <pre>java -cp ... dev.emm.bench.Scaling [train|sample|metric|all] [--ours-only] [--threads T]</pre>
  */
-public final class Scaling {
+@Command(name = "scaling", description = "How each cost of ours and of the reference grows with |D|, image size, "
+        + "model width and sample count: fitted exponents.")
+public final class Scaling implements Callable<Integer> {
+
+    @Parameters(index = "0", defaultValue = "all", paramLabel = "train|sample|metric|all",
+            description = "which bench's axes (default all)")
+    String which;
+
+    @Option(names = "--ours-only", description = "measure ours alone, not the reference")
+    boolean oursOnly;
+
+    @Option(names = "--threads", description = "intra-op threads of each side (default: all cores)")
+    Integer threads;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help")
+    boolean help;
 
     /** One axis of one bench: the values of x and the driver options for each. */
     record Axis(String bench, String name, String unit, boolean totalCost, double[] x, String[][] options) {
-    }
-
-    private Scaling() {
     }
 
     static List<Axis> axes() {
@@ -70,15 +87,16 @@ public final class Scaling {
         return result;
     }
 
-    public static void main(String[] args) throws IOException {
-        String which = args.length > 0 && !args[0].startsWith("--") ? args[0] : "all";
-        boolean oursOnly = Arrays.asList(args).contains("--ours-only");
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Scaling()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
         List<String> common = new ArrayList<>(List.of("--rounds", "1", "--no-setup"));
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--threads") && i + 1 < args.length) {
-                common.add("--threads");
-                common.add(args[i + 1]);
-            }
+        if (threads != null) {
+            common.add("--threads");
+            common.add(threads.toString());
         }
         PrintStream out = System.out;
         out.println("scaling: one measurement per side and point, ours then reference; load average "
@@ -94,7 +112,7 @@ public final class Scaling {
                 a.add(axis.bench());
                 a.addAll(common);
                 a.addAll(Arrays.asList(axis.options()[i]));
-                BenchMain.Options o = BenchMain.parse(a.toArray(String[]::new));
+                BenchOptions o = BenchOptions.parse(a.toArray(String[]::new));
                 Path work = Files.createTempDirectory("emm-scaling-");
                 try {
                     ObjectNode config = BenchMain.config(o, work, new PrintStream(PrintStream.nullOutputStream()));
@@ -111,6 +129,7 @@ public final class Scaling {
                     exponent(axis.x(), ours), oursOnly ? "-" : String.format(Locale.ROOT, "%.2f",
                             exponent(axis.x(), reference)));
         }
+        return 0;
     }
 
     private static double cost(Axis axis, ObjectNode config, JsonNode result) {

@@ -1,31 +1,40 @@
 package dev.emm.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.emm.metric.fast.FastNearestNeighbours;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParameterException;
 
 /** The driver's arithmetic and configs (no benchmark runs here). */
 class BenchMainTest {
 
     @Test
     void parsesTheCommandLine() {
-        BenchMain.Options o = BenchMain.parse(new String[] {"train", "--preset", "paper-ddpmpp-vp", "--batch", "16",
-            "--quick", "--rounds", "4", "--reference-ops", "EDM"});
+        BenchOptions o = BenchOptions.parse("train", "--preset", "paper-ddpmpp-vp", "--batch", "16", "--quick",
+                "--rounds", "4", "--reference-ops", "EDM", "--kernel", "int8", "--home", "/tmp/x/../emm");
         assertEquals("train", o.bench);
         assertEquals("paper-ddpmpp-vp", o.preset);
         assertEquals(16, o.batch);
         assertTrue(o.quick);
         assertEquals(4, o.rounds);
         assertEquals("edm", o.referenceOps);
-        assertThrows(IllegalArgumentException.class, () -> BenchMain.parse(new String[] {"fly"}));
-        assertThrows(IllegalArgumentException.class, () -> BenchMain.parse(new String[] {"train", "--batch", "0"}));
-        assertThrows(IllegalArgumentException.class, () -> BenchMain.parse(new String[] {"train", "--bogus", "1"}));
+        assertEquals(FastNearestNeighbours.Kernel.INT8, o.kernel);
+        assertEquals(Path.of("/tmp/emm"), o.home);
+        assertEquals("PASSIVE", o.ompWait);
+        assertEquals(Runtime.getRuntime().availableProcessors(), o.threads);
+        assertFalse(o.noSetup);
+        assertThrows(ParameterException.class, () -> BenchOptions.parse("fly"));
+        assertThrows(ParameterException.class, () -> BenchOptions.parse("train", "--batch", "0"));
+        assertThrows(ParameterException.class, () -> BenchOptions.parse("train", "--bogus", "1"));
+        assertThrows(ParameterException.class, () -> BenchOptions.parse());
     }
 
     @Test
@@ -38,7 +47,7 @@ class BenchMainTest {
 
     @Test
     void trainConfigCarriesThePresetWithTheBatchOverride() throws Exception {
-        BenchMain.Options o = BenchMain.parse(new String[] {"train", "--preset", "paper-ddpmpp-vp", "--batch", "16"});
+        BenchOptions o = BenchOptions.parse("train", "--preset", "paper-ddpmpp-vp", "--batch", "16");
         Path work = Files.createTempDirectory("bench-test");
         ObjectNode c = BenchMain.config(o, work, new PrintStream(PrintStream.nullOutputStream()));
         assertEquals(16, c.get("training").get("batchSize").asInt());
@@ -48,8 +57,8 @@ class BenchMainTest {
         assertEquals("vp", c.get("training").get("preconditioning").asText());
         assertEquals("[16]", c.get("model").get("attnResolutions").toString());
         // A smaller image moves the preset's attention with it, as the paper's data-dimension runs do.
-        ObjectNode at8 = BenchMain.config(BenchMain.parse(new String[] {"train", "--preset", "paper-ddpmpp-vp",
-            "--batch", "16", "--resolution", "8"}), work, new PrintStream(PrintStream.nullOutputStream()));
+        ObjectNode at8 = BenchMain.config(BenchOptions.parse("train", "--preset", "paper-ddpmpp-vp",
+            "--batch", "16", "--resolution", "8"), work, new PrintStream(PrintStream.nullOutputStream()));
         assertEquals(8, at8.get("resolution").asInt());
         assertEquals("[4]", at8.get("model").get("attnResolutions").toString());
     }
