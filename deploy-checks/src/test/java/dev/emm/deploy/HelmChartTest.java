@@ -15,6 +15,7 @@ import com.marcnuri.helm.LintResult;
 import dev.emm.core.events.Topics;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.deploy.StrictManifests.Manifest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -295,7 +296,7 @@ class HelmChartTest {
                 .filter(l -> l.startsWith("{\"name\"")).toList();
         for (String spec : specs) {
             ExperimentSpec parsed = Json.readStrict(spec.getBytes(StandardCharsets.UTF_8), ExperimentSpec.class);
-            assertEquals("optimum", SpecValidator.validated(parsed).model().kind());
+            assertEquals(ModelKind.OPTIMUM, SpecValidator.validated(parsed).model().kind());
         }
         return specs.size();
     }

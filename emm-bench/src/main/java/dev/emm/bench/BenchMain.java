@@ -134,7 +134,7 @@ public final class BenchMain {
                 ObjectNode training = JSON.valueToTree(spec.training());
                 training.put("batchSize", batch);
                 c.set("training", training);
-                c.put("preconditioning", spec.training().preconditioning());
+                c.put("preconditioning", spec.training().preconditioning().toString());
                 c.put("channels", o.channels != null ? o.channels : channels(spec.data().dataset()));
                 c.put("resolution", o.resolution != null ? o.resolution : spec.data().resolution());
                 c.put("labelDim", 0);

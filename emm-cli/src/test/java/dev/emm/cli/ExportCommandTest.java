@@ -14,7 +14,6 @@ import dev.emm.core.spec.ModelSpec;
 import dev.emm.core.spec.TrainingSpec;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.djl.SafeTensors;
-import dev.emm.djl.Specs;
 import dev.emm.djl.TrainingListener;
 import dev.emm.djl.TrainingRun;
 import dev.emm.localstack.EmbeddedS3;
@@ -136,10 +135,12 @@ class ExportCommandTest {
 
     /** A tiny DDPM++ (1 x 8 x 8) after one training step, as the trainer stores it. */
     private static byte[] networkSnapshot() {
-        ModelSpec model = Specs.complete(new ModelSpec("ddpmpp", 16, List.of(1, 2), 1, List.of(4), 0.0, null, null), 8);
-        TrainingSpec training = Specs.complete(Json.read(
+        ModelSpec model = Json.readStrict("""
+                {"kind": "ddpmpp", "modelChannels": 16, "channelMult": [1, 2], "numBlocks": 1, "attnResolutions": [4],
+                 "dropout": 0}""", ModelSpec.class);
+        TrainingSpec training = Json.readStrict(
                 "{\"preconditioning\": \"vp\", \"batchSize\": 4, \"durationUnit\": \"steps\", \"duration\": 1}",
-                TrainingSpec.class));
+                TrainingSpec.class);
         ImageSet images = samples(6, 1, 8);
         AtomicReference<byte[]> snapshot = new AtomicReference<>();
         try (TrainingRun run = new TrainingRun(model, training, images, null, 0, null,

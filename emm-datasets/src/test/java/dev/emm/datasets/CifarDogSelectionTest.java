@@ -12,6 +12,7 @@ import dev.emm.core.data.TrainingSubset;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.DataSpec;
 import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.ResamplingMethod;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.SpecViolation;
 import dev.emm.datasets.CifarImportTest.Cifar10;
@@ -110,7 +111,7 @@ class CifarDogSelectionTest {
             System.arraycopy(expected.get(j), 0, firstTen, j * Fixtures.CIFAR_DIM, Fixtures.CIFAR_DIM);
         }
         ImageSet dogsAt32 = new ImageSet(3, 32, 32, 1, new int[10], firstTen);
-        assertArrayEquals(Resampling.toResolution(dogsAt32, 16, DataSpec.LANCZOS).pixels(), subset.pixels());
+        assertArrayEquals(Resampling.toResolution(dogsAt32, 16, ResamplingMethod.LANCZOS).pixels(), subset.pixels());
         assertEquals(16, subset.height());
     }
 

@@ -6,6 +6,7 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.djl.nn.Attention;
 import dev.emm.djl.nn.Conv2d;
 import dev.emm.djl.nn.LabelEmbedding;
@@ -169,8 +170,8 @@ public final class EdmExport {
         return kwargs;
     }
 
-    static String precondClass(String preconditioning) {
-        return switch (Preconditioning.of(preconditioning)) {
+    static String precondClass(PreconditioningType preconditioning) {
+        return switch (preconditioning) {
             case VP -> "training.networks.VPPrecond";
             case VE -> "training.networks.VEPrecond";
             case EDM -> "training.networks.EDMPrecond";

@@ -26,19 +26,14 @@ public final class Networks {
      * @param labelDim 0 for an unconditional network, else the number of classes
      */
     public static UNetConfig config(ModelSpec model, int channels, int resolution, int labelDim) {
-        String kind = model.kind();
-        boolean ncsn;
-        if (ModelSpec.DDPMPP.equals(kind)) {
-            ncsn = false;
-        } else if (ModelSpec.NCSNPP.equals(kind)) {
-            ncsn = true;
-        } else {
-            throw new IllegalArgumentException("model kind '" + kind + "' is not a network (ddpmpp or ncsnpp)");
-        }
+        boolean ncsn = switch (model.kind()) {
+            case DDPMPP -> false;
+            case NCSNPP -> true;
+            case OPTIMUM -> throw new IllegalArgumentException("model kind 'optimum' is not a network (ddpmpp or ncsnpp)");
+        };
         NoiseEmbedding.Kind embedding = switch (model.embeddingType()) {
-            case "positional" -> NoiseEmbedding.Kind.POSITIONAL;
-            case "fourier" -> NoiseEmbedding.Kind.FOURIER;
-            default -> throw new IllegalArgumentException("unknown embedding type " + model.embeddingType());
+            case POSITIONAL -> NoiseEmbedding.Kind.POSITIONAL;
+            case FOURIER -> NoiseEmbedding.Kind.FOURIER;
         };
         List<Integer> mult = model.channelMult();
         return new UNetConfig(resolution, channels, channels, labelDim, model.modelChannels(), mult, 4,

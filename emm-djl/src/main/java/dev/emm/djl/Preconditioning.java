@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.emm.core.spec.PreconditioningType;
 
 /**
  * EDM's preconditioning D(x; sigma) = c_skip x + c_out F(c_in x; c_noise) and the matching training
@@ -33,18 +34,13 @@ public enum Preconditioning {
     public static final double EDM_P_STD = 1.2;
     public static final double SIGMA_DATA = 0.5;
 
-    /** Parses the spec's name ("vp", "ve", "edm"). */
-    public static Preconditioning of(String name) {
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "vp" -> VP;
-            case "ve" -> VE;
-            case "edm" -> EDM;
-            default -> throw new IllegalArgumentException("unknown preconditioning '" + name + "' (vp, ve or edm)");
+    /** The preconditioning a spec names. */
+    public static Preconditioning of(PreconditioningType type) {
+        return switch (type) {
+            case VP -> VP;
+            case VE -> VE;
+            case EDM -> EDM;
         };
-    }
-
-    public String specName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

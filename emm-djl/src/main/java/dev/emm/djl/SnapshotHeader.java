@@ -1,6 +1,7 @@
 package dev.emm.djl;
 
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  *
  * @param format always {@value ModelSnapshot#FORMAT}
  * @param model the complete model spec (defaults applied)
- * @param preconditioning "vp", "ve" or "edm"
+ * @param preconditioning the preconditioning the network was trained under
  * @param imageChannels image channels C
  * @param resolution image height and width
  * @param labelDim 0 for an unconditional network, else the number of classes
@@ -24,7 +25,7 @@ import java.util.List;
 public record SnapshotHeader(
         String format,
         ModelSpec model,
-        String preconditioning,
+        PreconditioningType preconditioning,
         int imageChannels,
         int resolution,
         int labelDim,

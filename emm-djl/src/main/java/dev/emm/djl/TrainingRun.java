@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.TrainingSpec;
 import dev.emm.core.training.TrainingSchedule;
 import dev.emm.djl.nn.SongUNet;
@@ -122,8 +123,8 @@ public final class TrainingRun implements AutoCloseable {
      */
     public TrainingRun(ModelSpec model, TrainingSpec training, ImageSet images, int[] labels, int labelDim,
                        byte[] checkpoint, Options options) {
-        this.model = Specs.complete(Objects.requireNonNull(model, "model"), images.height());
-        this.training = Specs.complete(Objects.requireNonNull(training, "training"));
+        this.model = SpecValidator.completedModel(Objects.requireNonNull(model, "model"), images.height());
+        this.training = SpecValidator.completedTraining(Objects.requireNonNull(training, "training"));
         this.options = options == null ? Options.defaults() : options;
         if (this.model.isOptimum()) {
             throw new IllegalArgumentException("the optimum model kind is not a network; it needs no training");
@@ -491,7 +492,7 @@ public final class TrainingRun implements AutoCloseable {
                 values.add(p.getArray());
             }
         }
-        SnapshotHeader header = new SnapshotHeader(ModelSnapshot.FORMAT, model, preconditioning.specName(),
+        SnapshotHeader header = new SnapshotHeader(ModelSnapshot.FORMAT, model, training.preconditioning(),
                 imageChannels, resolution, labelDim, ema != null ? "ema" : "raw",
                 ema != null && training.emaDecay() == null ? schedule.emaHalfLifeImages() : null,
                 training.emaDecay(), snapshotsEmitted, step, images, ModelSnapshot.tensorRecords(net));
@@ -541,7 +542,7 @@ public final class TrainingRun implements AutoCloseable {
             throw new IllegalArgumentException("checkpoint is of another model: " + h.model());
         }
         // completed first: a checkpoint written before a field existed reads it as null, meaning its default
-        if (!training.withoutCadence().equals(Specs.complete(h.training()).withoutCadence())) {
+        if (!training.withoutCadence().equals(SpecValidator.completedTraining(h.training()).withoutCadence())) {
             throw new IllegalArgumentException("checkpoint is of another training procedure: " + h.training());
         }
         if (h.imageChannels() != imageChannels || h.resolution() != resolution || h.labelDim() != labelDim

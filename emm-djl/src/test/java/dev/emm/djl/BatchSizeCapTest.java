@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
+import dev.emm.core.spec.DurationUnit;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.TrainingSpec;
 import java.util.Arrays;
 import java.util.stream.LongStream;
@@ -16,7 +18,7 @@ class BatchSizeCapTest {
 
     /** Three steps at batch 8 on five digits. */
     private static TrainingRun threeSteps(boolean cap) {
-        TrainingSpec spec = new TrainingSpec("edm", 1e-3, 0L, 8, null, null, null, 0.0, null, 0.0, 3L, "steps", 3L, null,
+        TrainingSpec spec = new TrainingSpec(PreconditioningType.EDM, 1e-3, 0L, 8, null, null, null, 0.0, null, 0.0, 3L, DurationUnit.STEPS, 3L, null,
                 null, cap);
         ImageSet images = Mnist.first(5, 8);
         return new TrainingRun(TrainingRunResumeTest.tinyModel(), spec, images, null, 0, null,

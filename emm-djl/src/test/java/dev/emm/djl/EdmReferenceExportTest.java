@@ -11,7 +11,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emm.core.json.Json;
+import dev.emm.core.spec.EmbeddingType;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.djl.nn.SongUNet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,18 +51,18 @@ class EdmReferenceExportTest {
     private static final double[] SIGMAS = {0.002, 0.08, 0.7, 5, 80};
     private static final int IMAGES_PER_SIGMA = 2;
 
-    private record Family(String name, ModelSpec model, String preconditioning, int labelDim) {
+    private record Family(String name, ModelSpec model, PreconditioningType preconditioning, int labelDim) {
     }
 
     private static final List<Family> FAMILIES = List.of(
-            new Family("ddpmpp-positional", new ModelSpec("ddpmpp", 16, List.of(1, 2, 2), 1, List.of(8), 0.13,
-                    "positional", List.of(true, true, true, true, true, true)), "vp", 0),
-            new Family("ncsnpp-fourier-residual", new ModelSpec("ncsnpp", 16, List.of(1, 2, 2), 1, List.of(8), 0.13,
-                    "fourier", List.of(true, true, true, true, true, true)), "ve", 0),
-            new Family("ddpmpp-skips-off", new ModelSpec("ddpmpp", 16, List.of(1, 2, 2), 2, List.of(8), 0.13,
-                    "positional", List.of(true, false, true, true, false, true, false, true, true)), "vp", 0),
-            new Family("ddpmpp-class-conditional", new ModelSpec("ddpmpp", 16, List.of(1, 2, 2), 1, List.of(8), 0.13,
-                    "positional", List.of(true, true, true, true, true, true)), "edm", 10));
+            new Family("ddpmpp-positional", new ModelSpec(ModelKind.DDPMPP, 16, List.of(1, 2, 2), 1, List.of(8), 0.13,
+                    EmbeddingType.POSITIONAL, List.of(true, true, true, true, true, true)), PreconditioningType.VP, 0),
+            new Family("ncsnpp-fourier-residual", new ModelSpec(ModelKind.NCSNPP, 16, List.of(1, 2, 2), 1, List.of(8), 0.13,
+                    EmbeddingType.FOURIER, List.of(true, true, true, true, true, true)), PreconditioningType.VE, 0),
+            new Family("ddpmpp-skips-off", new ModelSpec(ModelKind.DDPMPP, 16, List.of(1, 2, 2), 2, List.of(8), 0.13,
+                    EmbeddingType.POSITIONAL, List.of(true, false, true, true, false, true, false, true, true)), PreconditioningType.VP, 0),
+            new Family("ddpmpp-class-conditional", new ModelSpec(ModelKind.DDPMPP, 16, List.of(1, 2, 2), 1, List.of(8), 0.13,
+                    EmbeddingType.POSITIONAL, List.of(true, true, true, true, true, true)), PreconditioningType.EDM, 10));
 
     @Test
     void exportedSnapshotsLoadIntoTheReferenceByNameAndDenoiseAlike(@TempDir Path dir) throws Exception {

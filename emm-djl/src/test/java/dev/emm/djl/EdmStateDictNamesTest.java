@@ -2,6 +2,8 @@ package dev.emm.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.emm.core.spec.EmbeddingType;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,20 +24,20 @@ class EdmStateDictNamesTest {
 
     @Test
     void paperDdpmppHasEdmsKeysAndShapes() throws IOException {
-        assertEdmKeys("ddpmpp-vp-32x32", new ModelSpec("ddpmpp", 128, List.of(2, 2, 2), 2, List.of(16), 0.13,
-                "positional", NINE), 0);
+        assertEdmKeys("ddpmpp-vp-32x32", new ModelSpec(ModelKind.DDPMPP, 128, List.of(2, 2, 2), 2, List.of(16), 0.13,
+                EmbeddingType.POSITIONAL, NINE), 0);
     }
 
     @Test
     void ncsnppWithTheResidualEncoderHasEdmsKeysAndShapes() throws IOException {
-        assertEdmKeys("ncsnpp-ve-32x32", new ModelSpec("ncsnpp", 128, List.of(2, 2, 2), 2, List.of(16), 0.13,
-                "fourier", NINE), 0);
+        assertEdmKeys("ncsnpp-ve-32x32", new ModelSpec(ModelKind.NCSNPP, 128, List.of(2, 2, 2), 2, List.of(16), 0.13,
+                EmbeddingType.FOURIER, NINE), 0);
     }
 
     @Test
     void classConditionalDdpmppHasEdmsLabelMapping() throws IOException {
-        assertEdmKeys("ddpmpp-vp-32x32-10-classes", new ModelSpec("ddpmpp", 128, List.of(2, 2, 2), 2, List.of(16), 0.13,
-                "positional", NINE), 10);
+        assertEdmKeys("ddpmpp-vp-32x32-10-classes", new ModelSpec(ModelKind.DDPMPP, 128, List.of(2, 2, 2), 2, List.of(16), 0.13,
+                EmbeddingType.POSITIONAL, NINE), 10);
     }
 
     private static void assertEdmKeys(String resource, ModelSpec model, int labelDim) throws IOException {

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
+import dev.emm.core.spec.DurationUnit;
+import dev.emm.core.spec.EmbeddingType;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.TrainingSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +32,9 @@ class MemoryStabilityTest {
     @Test
     void rssIsFlatAfterWarmUp() {
         ImageSet images = Mnist.first(16, 8);
-        ModelSpec model = new ModelSpec("ddpmpp", 16, List.of(1, 2), 1, List.of(4), 0.1, "positional", null);
-        TrainingSpec training = new TrainingSpec("vp", 1e-3, 100L, 8, null, null, null, 0.01, 400.0, null, 3L,
-                "steps", (long) (WARMUP + MEASURED), null, null);
+        ModelSpec model = new ModelSpec(ModelKind.DDPMPP, 16, List.of(1, 2), 1, List.of(4), 0.1, EmbeddingType.POSITIONAL, null);
+        TrainingSpec training = new TrainingSpec(PreconditioningType.VP, 1e-3, 100L, 8, null, null, null, 0.01, 400.0, null, 3L,
+                DurationUnit.STEPS, (long) (WARMUP + MEASURED), null, null);
         List<long[]> samples = new ArrayList<>();
         try (TrainingRun run = new TrainingRun(model, training, images, images.labels(), 10, null,
                 new TrainingRun.Options(Device.cpu(), 0))) {

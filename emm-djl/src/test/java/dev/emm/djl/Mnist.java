@@ -3,7 +3,7 @@ package dev.emm.djl;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.data.ImageSetCodec;
 import dev.emm.core.data.Resampling;
-import dev.emm.core.spec.DataSpec;
+import dev.emm.core.spec.ResamplingMethod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,6 +34,6 @@ final class Mnist {
         int d = source.dimension();
         ImageSet head = new ImageSet(source.channels(), source.height(), source.width(), source.classCount(),
                 Arrays.copyOf(source.labels(), n), Arrays.copyOf(source.pixels(), n * d));
-        return Resampling.toResolution(head, resolution, DataSpec.AREA);
+        return Resampling.toResolution(head, resolution, ResamplingMethod.AREA);
     }
 }

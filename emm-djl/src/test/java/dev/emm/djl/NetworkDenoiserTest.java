@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.sampling.EdmHeunSampler;
+import dev.emm.core.spec.DurationUnit;
+import dev.emm.core.spec.EmbeddingType;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.SamplingSpec;
 import dev.emm.core.spec.TrainingSpec;
 import java.util.List;
@@ -17,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 class NetworkDenoiserTest {
 
-    private static byte[] trainBriefly(String precond, Double emaHalfLife, int labelDim, String kind) {
+    private static byte[] trainBriefly(PreconditioningType precond, Double emaHalfLife, int labelDim, ModelKind kind) {
         ImageSet images = Mnist.first(6, 8);
         ModelSpec model = new ModelSpec(kind, 16, List.of(1, 2), 1, List.of(4), 0.1,
-                "ncsnpp".equals(kind) ? "fourier" : "positional", null);
+                kind == ModelKind.NCSNPP ? EmbeddingType.FOURIER : EmbeddingType.POSITIONAL, null);
         TrainingSpec spec = new TrainingSpec(precond, 1e-3, 0L, 3, null, null, null, null, emaHalfLife, null, 1L,
-                "steps", 3L, null, null);
+                DurationUnit.STEPS, 3L, null, null);
         AtomicReference<byte[]> last = new AtomicReference<>();
         try (TrainingRun run = new TrainingRun(model, spec, images, images.labels(), labelDim, null,
                 new TrainingRun.Options(Device.cpu(), 1000))) {
@@ -49,10 +53,10 @@ class NetworkDenoiserTest {
 
     @Test
     void snapshotIsSelfDescribingAndRowsAreIndependent() {
-        byte[] snapshot = trainBriefly("edm", null, 0, "ddpmpp");
+        byte[] snapshot = trainBriefly(PreconditioningType.EDM, null, 0, ModelKind.DDPMPP);
         SnapshotHeader header = ModelSnapshot.header(snapshot);
         assertEquals(ModelSnapshot.FORMAT, header.format());
-        assertEquals("edm", header.preconditioning());
+        assertEquals(PreconditioningType.EDM, header.preconditioning());
         assertEquals("raw", header.weights(), "EMA off: the snapshot holds the trained weights");
         assertEquals(1, header.index());
         assertEquals(3, header.step());
@@ -76,7 +80,7 @@ class NetworkDenoiserTest {
      */
     @Test
     void aDenoiserSamplesOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
-        byte[] snapshot = trainBriefly("edm", null, 0, "ddpmpp");
+        byte[] snapshot = trainBriefly(PreconditioningType.EDM, null, 0, ModelKind.DDPMPP);
         double[][] x = randomRows(3, 64, 5);
         double[][] here;
         try (NetworkDenoiser d = new NetworkDenoiser(snapshot, Device.cpu())) {
@@ -102,7 +106,7 @@ class NetworkDenoiserTest {
 
     @Test
     void emaSnapshotsAreMarkedAndConditionalLabelsAreChecked() {
-        byte[] snapshot = trainBriefly("vp", 1000.0, 10, "ncsnpp");
+        byte[] snapshot = trainBriefly(PreconditioningType.VP, 1000.0, 10, ModelKind.NCSNPP);
         SnapshotHeader header = ModelSnapshot.header(snapshot);
         assertEquals("ema", header.weights());
         assertEquals(10, header.labelDim());
@@ -122,14 +126,14 @@ class NetworkDenoiserTest {
         // For every preconditioning, D(x; sigma) -> c_skip x + c_out F; at sigma = 80 the EDM skip vanishes and
         // D stays near the data range. A weak but architecture-independent check that the header's
         // preconditioning is the one applied.
-        for (String p : List.of("vp", "ve", "edm")) {
-            byte[] snapshot = trainBriefly(p, null, 0, "ddpmpp");
+        for (PreconditioningType p : PreconditioningType.values()) {
+            byte[] snapshot = trainBriefly(p, null, 0, ModelKind.DDPMPP);
             try (NetworkDenoiser d = new NetworkDenoiser(snapshot, Device.cpu())) {
                 assertEquals(p, d.header().preconditioning());
                 double[][] out = d.denoise(randomRows(2, 64, 5), 80, null);
                 for (double[] row : out) {
                     for (double v : row) {
-                        assertEquals(0, v, 200, p);
+                        assertEquals(0, v, 200, p.toString());
                     }
                 }
             }
@@ -148,8 +152,8 @@ class NetworkDenoiserTest {
     @Test
     void aVeNetworkIsSampledFromEdmsClampedFirstToLastSigma() {
         SamplingSpec sampling = new SamplingSpec(1, 0L, 18, 0.002, 80.0, 7.0, 0.0, 0.0, null, 1.0, 1);
-        try (NetworkDenoiser ve = new NetworkDenoiser(trainBriefly("ve", null, 0, "ncsnpp"), Device.cpu());
-             NetworkDenoiser vp = new NetworkDenoiser(trainBriefly("vp", null, 0, "ddpmpp"), Device.cpu())) {
+        try (NetworkDenoiser ve = new NetworkDenoiser(trainBriefly(PreconditioningType.VE, null, 0, ModelKind.NCSNPP), Device.cpu());
+             NetworkDenoiser vp = new NetworkDenoiser(trainBriefly(PreconditioningType.VP, null, 0, ModelKind.DDPMPP), Device.cpu())) {
             // EDM's VEPrecond: sigma_min 0.02, sigma_max 100
             assertEquals(0.02, ve.sigmaMin());
             assertEquals(100.0, ve.sigmaMax());
@@ -169,7 +173,7 @@ class NetworkDenoiserTest {
 
     @Test
     void rejectsCorruptSnapshots() {
-        byte[] snapshot = trainBriefly("edm", null, 0, "ddpmpp");
+        byte[] snapshot = trainBriefly(PreconditioningType.EDM, null, 0, ModelKind.DDPMPP);
         snapshot[snapshot.length / 2] ^= 1;
         assertThrows(IllegalArgumentException.class, () -> new NetworkDenoiser(snapshot, Device.cpu()));
     }

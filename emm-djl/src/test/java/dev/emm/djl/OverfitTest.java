@@ -7,7 +7,11 @@ import dev.emm.core.data.ImageSet;
 import dev.emm.core.metric.MemorizationMetric;
 import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.sampling.EdmHeunSampler;
+import dev.emm.core.spec.DurationUnit;
+import dev.emm.core.spec.EmbeddingType;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.SamplingSpec;
 import dev.emm.core.spec.TrainingSpec;
 import java.util.List;
@@ -26,8 +30,8 @@ class OverfitTest {
     void tinyNetworkMemorizesEightDigits() {
         int resolution = Integer.getInteger("overfit.resolution", 16);
         ImageSet images = Mnist.first(8, resolution);
-        ModelSpec model = new ModelSpec("ddpmpp", 32, List.of(1, 2), 1, List.of(), 0.0, "positional", null);
-        TrainingSpec training = new TrainingSpec("edm", Double.parseDouble(System.getProperty("overfit.lr", "2e-3")), 0L, 8, null, null, null, 0.0, null, null, 0L, "steps",
+        ModelSpec model = new ModelSpec(ModelKind.DDPMPP, 32, List.of(1, 2), 1, List.of(), 0.0, EmbeddingType.POSITIONAL, null);
+        TrainingSpec training = new TrainingSpec(PreconditioningType.EDM, Double.parseDouble(System.getProperty("overfit.lr", "2e-3")), 0L, 8, null, null, null, 0.0, null, null, 0L, DurationUnit.STEPS,
                 Long.getLong("overfit.steps", 2000L), null, null);
         AtomicReference<byte[]> snapshot = new AtomicReference<>();
         long t0 = System.nanoTime();

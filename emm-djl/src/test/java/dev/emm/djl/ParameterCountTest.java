@@ -2,6 +2,8 @@ package dev.emm.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.emm.core.spec.EmbeddingType;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
 import dev.emm.djl.nn.SongUNet;
 import java.util.List;
@@ -29,9 +31,9 @@ class ParameterCountTest {
     static final long DDPMPP_16_CH32_122_B1_ATTN8_MONO = 1_259_393L;
     static final long NCSNPP_16_CH32_122_B1_ATTN8_COND5_MONO = 1_282_689L;
 
-    private static ModelSpec spec(String kind, int channels, List<Integer> mult, int blocks, List<Integer> attn) {
+    private static ModelSpec spec(ModelKind kind, int channels, List<Integer> mult, int blocks, List<Integer> attn) {
         return new ModelSpec(kind, channels, mult, blocks, attn, 0.13,
-                ModelSpec.NCSNPP.equals(kind) ? "fourier" : "positional", null);
+                ModelKind.NCSNPP.equals(kind) ? EmbeddingType.FOURIER : EmbeddingType.POSITIONAL, null);
     }
 
     private static long djlCount(ModelSpec m, int imageChannels, int resolution, int labelDim) {
@@ -41,19 +43,19 @@ class ParameterCountTest {
 
     @Test
     void paperNetworkMatchesEdm() {
-        ModelSpec paper = spec(ModelSpec.DDPMPP, 128, List.of(2, 2, 2), 2, List.of(16));
+        ModelSpec paper = spec(ModelKind.DDPMPP, 128, List.of(2, 2, 2), 2, List.of(16));
         assertEquals(PAPER_DDPMPP_VP, djlCount(paper, 3, 32, 0));
         assertEquals(PAPER_DDPMPP_VP, byHand(3, 32, 0, 128, List.of(2, 2, 2), 2, List.of(16), false));
     }
 
     @Test
     void otherConfigurationsMatchEdm() {
-        assertEquals(DDPMPP_32_COND10, djlCount(spec(ModelSpec.DDPMPP, 128, List.of(2, 2, 2), 2, List.of(16)), 3, 32, 10));
-        assertEquals(NCSNPP_32, djlCount(spec(ModelSpec.NCSNPP, 128, List.of(2, 2, 2), 2, List.of(16)), 3, 32, 0));
+        assertEquals(DDPMPP_32_COND10, djlCount(spec(ModelKind.DDPMPP, 128, List.of(2, 2, 2), 2, List.of(16)), 3, 32, 10));
+        assertEquals(NCSNPP_32, djlCount(spec(ModelKind.NCSNPP, 128, List.of(2, 2, 2), 2, List.of(16)), 3, 32, 0));
         assertEquals(DDPMPP_16_CH32_122_B1_ATTN8_MONO,
-                djlCount(spec(ModelSpec.DDPMPP, 32, List.of(1, 2, 2), 1, List.of(8)), 1, 16, 0));
+                djlCount(spec(ModelKind.DDPMPP, 32, List.of(1, 2, 2), 1, List.of(8)), 1, 16, 0));
         assertEquals(NCSNPP_16_CH32_122_B1_ATTN8_COND5_MONO,
-                djlCount(spec(ModelSpec.NCSNPP, 32, List.of(1, 2, 2), 1, List.of(8)), 1, 16, 5));
+                djlCount(spec(ModelKind.NCSNPP, 32, List.of(1, 2, 2), 1, List.of(8)), 1, 16, 5));
         assertEquals(NCSNPP_32, byHand(3, 32, 0, 128, List.of(2, 2, 2), 2, List.of(16), true));
         assertEquals(NCSNPP_16_CH32_122_B1_ATTN8_COND5_MONO, byHand(1, 16, 5, 32, List.of(1, 2, 2), 1, List.of(8), true));
     }
@@ -61,7 +63,7 @@ class ParameterCountTest {
     @Test
     void skipConnectionsDoNotChangeTheCount() {
         List<Boolean> someOff = List.of(true, false, true, false, true, true, false, true, true);
-        ModelSpec m = new ModelSpec(ModelSpec.DDPMPP, 128, List.of(2, 2, 2), 2, List.of(16), 0.13, "positional", someOff);
+        ModelSpec m = new ModelSpec(ModelKind.DDPMPP, 128, List.of(2, 2, 2), 2, List.of(16), 0.13, EmbeddingType.POSITIONAL, someOff);
         assertEquals(PAPER_DDPMPP_VP, djlCount(m, 3, 32, 0));
     }
 

@@ -11,8 +11,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.json.Json;
+import dev.emm.core.spec.DataOrder;
+import dev.emm.core.spec.DurationUnit;
+import dev.emm.core.spec.EmaMode;
+import dev.emm.core.spec.EmbeddingType;
 import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.TrainingSpec;
 import java.nio.ByteBuffer;
@@ -46,23 +52,22 @@ class TrainingFidelityTest {
     }
 
     /** training_loop.py's EMA beta with train.py's ema_halflife_kimg = int(0.5 * image_num / 50). */
-    private static double paperEmaBeta(int imageNum, int batchSize, String emaMode, double finalEma, long curNimg) {
+    private static double paperEmaBeta(int imageNum, int batchSize, EmaMode emaMode, double finalEma, long curNimg) {
         long emaHalflifeKimg = (long) (0.5 * imageNum / 50);
         double dataRatio = 50000.0 / imageNum;
         double emaHalflifeNimg = Math.min(emaHalflifeKimg * 1000, curNimg * 0.05);
         double emaConstant = Math.pow(0.5, batchSize / 500.0 / 1000);
         return switch (emaMode) {
-            case "mode1" -> Math.pow(0.5, batchSize / Math.max(emaHalflifeNimg, 1e-8));
-            case "mode2" -> Math.pow(0.5, 512 / Math.max(emaHalflifeNimg, 1e-8) / dataRatio);
-            case "mode3" -> emaConstant;
-            case "mode4" -> finalEma / emaConstant
+            case MODE1 -> Math.pow(0.5, batchSize / Math.max(emaHalflifeNimg, 1e-8));
+            case MODE2 -> Math.pow(0.5, 512 / Math.max(emaHalflifeNimg, 1e-8) / dataRatio);
+            case MODE3 -> emaConstant;
+            case MODE4 -> finalEma / emaConstant
                     * Math.pow(0.5, batchSize / Math.max(emaHalflifeNimg, 1e-8) / dataRatio);
-            default -> throw new AssertionError(emaMode);
         };
     }
 
     /** The paper preset's training procedure, cut to {@code steps} steps. */
-    private static TrainingSpec paperTraining(int batch, String emaMode, double finalEma, long steps) {
+    private static TrainingSpec paperTraining(int batch, EmaMode emaMode, double finalEma, long steps) {
         String json = "{\"preset\":\"paper-ddpmpp-vp\",\"training\":{\"batchSize\":" + batch + ",\"emaMode\":\""
                 + emaMode + "\",\"finalEma\":" + finalEma + ",\"durationUnit\":\"steps\",\"duration\":" + steps + "}}";
         return SpecValidator.validated(Json.readStrict(json.getBytes(StandardCharsets.UTF_8), ExperimentSpec.class))
@@ -70,7 +75,7 @@ class TrainingFidelityTest {
     }
 
     /** A one-level, 8-channel network: the schedule does not depend on the network, and 45 steps of 512 stay cheap. */
-    private static final ModelSpec MICRO = new ModelSpec("ddpmpp", 8, List.of(1), 1, List.of(), 0.0, "positional", null);
+    private static final ModelSpec MICRO = new ModelSpec(ModelKind.DDPMPP, 8, List.of(1), 1, List.of(), 0.0, EmbeddingType.POSITIONAL, null);
 
     private static ImageSet randomImages(int count, long seed) {
         byte[] pixels = new byte[count * 4 * 4];
@@ -107,12 +112,12 @@ class TrainingFidelityTest {
 
     @Test
     void theLoopAppliesThePapersLearningRateAndEmaBetaAtEveryStep() {
-        record Case(int size, int batch, String mode, double finalEma, long steps) {
+        record Case(int size, int batch, EmaMode mode, double finalEma, long steps) {
         }
         // |D| 100 at batch 512: the 20-kimg warm-up and the EMA ramp (1 kimg / 0.05) both end inside 45 steps
-        List<Case> cases = List.of(new Case(100, 512, "mode2", 0.99929, 45), new Case(100, 128, "mode4", 0.9, 6),
-                new Case(1000, 128, "mode1", 0.99929, 4), new Case(1000, 512, "mode3", 0.99929, 3),
-                new Case(50_000, 512, "mode2", 0.99929, 3));
+        List<Case> cases = List.of(new Case(100, 512, EmaMode.MODE2, 0.99929, 45), new Case(100, 128, EmaMode.MODE4, 0.9, 6),
+                new Case(1000, 128, EmaMode.MODE1, 0.99929, 4), new Case(1000, 512, EmaMode.MODE3, 0.99929, 3),
+                new Case(50_000, 512, EmaMode.MODE2, 0.99929, 3));
         for (Case c : cases) {
             List<RunProgress> progress = train(paperTraining(c.batch(), c.mode(), c.finalEma(), c.steps()),
                     randomImages(c.size(), c.size()), null);
@@ -154,7 +159,7 @@ class TrainingFidelityTest {
     @Test
     void aDivergingRunsNonFiniteGradientsLeaveTheWeightsFinite() {
         // lr 1e30 blows the activations up after one step: the loss and its gradients turn NaN or infinite
-        TrainingSpec diverging = new TrainingSpec("edm", 1e30, 0L, 8, null, null, null, 0.0, null, 0.0, 3L, "steps",
+        TrainingSpec diverging = new TrainingSpec(PreconditioningType.EDM, 1e30, 0L, 8, null, null, null, 0.0, null, 0.0, 3L, DurationUnit.STEPS,
                 4L, null, null);
         for (boolean foreach : new boolean[] {true, false}) {
             System.setProperty("emm.djl.foreach", Boolean.toString(foreach));
@@ -202,8 +207,8 @@ class TrainingFidelityTest {
     @Test
     void aFixedDataOrderRepeatsTheFirstEpochsPermutation() {
         ImageSet images = Mnist.first(10, 8);
-        for (String order : new String[] {"fixed", "reshuffle"}) {
-            TrainingSpec spec = new TrainingSpec("edm", 1e-3, 0L, 4, null, null, null, 0.0, null, 0.0, 3L, "steps",
+        for (DataOrder order : DataOrder.values()) {
+            TrainingSpec spec = new TrainingSpec(PreconditioningType.EDM, 1e-3, 0L, 4, null, null, null, 0.0, null, 0.0, 3L, DurationUnit.STEPS,
                     3L, null, null, null, null, null, null, null, null, order);
             try (TrainingRun run = new TrainingRun(MICRO, spec, images, null, 0, null,
                     new TrainingRun.Options(Device.cpu(), 0))) {
@@ -214,7 +219,7 @@ class TrainingFidelityTest {
                 Arrays.sort(sorted);
                 assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, sorted);
                 assertFalse(Arrays.equals(sorted, first), "the first epoch is not shuffled");
-                if ("fixed".equals(order)) {
+                if (order == DataOrder.FIXED) {
                     assertArrayEquals(first, second);
                     assertArrayEquals(first, third);
                     // batches run across the epoch boundary in that one order, as InfiniteSampler's idx % size

@@ -11,7 +11,11 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.json.Json;
+import dev.emm.core.spec.DurationUnit;
+import dev.emm.core.spec.EmbeddingType;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.TrainingSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +37,11 @@ class TrainingRunResumeTest {
     private static final int CHECKPOINT_AT_STEP = 10;
 
     static ModelSpec tinyModel() {
-        return new ModelSpec("ddpmpp", 16, List.of(1, 2), 1, List.of(4), 0.1, "positional", null);
+        return new ModelSpec(ModelKind.DDPMPP, 16, List.of(1, 2), 1, List.of(4), 0.1, EmbeddingType.POSITIONAL, null);
     }
 
     static TrainingSpec spec(long duration, Long snapshotEvery, Long checkpointEvery) {
-        return new TrainingSpec("vp", 2e-3, 40L, BATCH, 0.9, 0.999, 1e-8, 0.01, 200.0, null, 5L, "steps", duration,
+        return new TrainingSpec(PreconditioningType.VP, 2e-3, 40L, BATCH, 0.9, 0.999, 1e-8, 0.01, 200.0, null, 5L, DurationUnit.STEPS, duration,
                 snapshotEvery, checkpointEvery);
     }
 

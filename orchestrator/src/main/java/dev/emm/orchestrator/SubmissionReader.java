@@ -40,7 +40,10 @@ final class SubmissionReader {
     /**
      * @param fallbackId the id to use when the document names none (a Kafka key), or null to generate one
      * @throws SubmissionTooLargeException when the payload exceeds {@link #MAX_BYTES}
-     * @throws InvalidSpecException        when the payload is not UTF-8 JSON or the spec is invalid
+     * @throws InvalidSpecException        naming the field: when the payload is empty, not UTF-8, not a
+     *                                     JSON object, has an unsupported {@code schemaVersion} or an
+     *                                     invalid {@code experimentId}, or its spec cannot be read or is
+     *                                     invalid
      */
     static Submission read(byte[] payload, String fallbackId) {
         if (payload != null && payload.length > MAX_BYTES) {
@@ -71,8 +74,7 @@ final class SubmissionReader {
             spec = Json.readStrict(specNode.toString().getBytes(StandardCharsets.UTF_8), ExperimentSpec.class);
         } catch (Json.MalformedJsonException e) {
             String field = envelope ? "spec." + e.field() : e.field();
-            throw new InvalidSpecException(List.of(new SpecViolation(field, e.getCause().getMessage()
-                    .lines().findFirst().orElse("malformed"))));
+            throw new InvalidSpecException(List.of(new SpecViolation(field, e.detail())));
         }
         ExperimentSpec validated;
         try {

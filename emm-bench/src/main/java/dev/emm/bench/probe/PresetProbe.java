@@ -8,8 +8,13 @@ import dev.emm.core.metric.MemorizationMetric;
 import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.sampling.EdmHeunSampler;
 import dev.emm.core.spec.DataSpec;
+import dev.emm.core.spec.DurationUnit;
+import dev.emm.core.spec.EmbeddingType;
 import dev.emm.core.spec.LabelMode;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
+import dev.emm.core.spec.ResamplingMethod;
 import dev.emm.core.spec.SamplingSpec;
 import dev.emm.core.spec.TrainingSpec;
 import dev.emm.djl.NetworkDenoiser;
@@ -46,14 +51,14 @@ public final class PresetProbe {
         try (InputStream in = PresetProbe.class.getResourceAsStream("/dev/emm/core/data/mnist.emmds.gz")) {
             source = ImageSetCodec.read(in);
         }
-        DataSpec data = new DataSpec("mnist", 16, 10, null, LabelMode.NONE, 10, 0L, DataSpec.AREA, null);
-        ModelSpec model = new ModelSpec("ddpmpp", channels, mult, blocks, attn, 0.0, "positional", null);
+        DataSpec data = new DataSpec("mnist", 16, 10, null, LabelMode.NONE, 10, 0L, ResamplingMethod.AREA, null);
+        ModelSpec model = new ModelSpec(ModelKind.DDPMPP, channels, mult, blocks, attn, 0.0, EmbeddingType.POSITIONAL, null);
         SamplingSpec sampling = new SamplingSpec(256, 0L, 18, 0.002, 80.0, 7.0, 0.0, 0.0, null, 1.0, 128);
         System.out.printf("probe %s steps %d lr %g%n", model, steps, lr);
         for (int size : sizes) {
             ImageSet images = TrainingSubset.materialize(source, data, size).images();
             int batch = Math.min(maxBatch, size);
-            TrainingSpec training = new TrainingSpec("edm", lr, 0L, batch, null, null, null, 0.0, null, 0.0, 0L, "steps",
+            TrainingSpec training = new TrainingSpec(PreconditioningType.EDM, lr, 0L, batch, null, null, null, 0.0, null, 0.0, 0L, DurationUnit.STEPS,
                     steps, snapshotSteps * batch, null);
             long t0 = System.nanoTime();
             long[] trainNanos = {0};

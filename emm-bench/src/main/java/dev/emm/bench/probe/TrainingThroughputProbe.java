@@ -4,8 +4,12 @@ import ai.djl.Device;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.data.ImageSetCodec;
 import dev.emm.core.data.Resampling;
-import dev.emm.core.spec.DataSpec;
+import dev.emm.core.spec.DurationUnit;
+import dev.emm.core.spec.EmbeddingType;
+import dev.emm.core.spec.ModelKind;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
+import dev.emm.core.spec.ResamplingMethod;
 import dev.emm.core.spec.TrainingSpec;
 import dev.emm.djl.RunProgress;
 import dev.emm.djl.TrainingListener;
@@ -37,7 +41,8 @@ public final class TrainingThroughputProbe {
         int batch = Integer.parseInt(args[5]);
         long steps = Long.parseLong(args[6]);
         int size = args.length > 7 ? Integer.parseInt(args[7]) : 64;
-        String precond = args.length > 8 ? args[8] : "edm";
+        PreconditioningType precond = args.length > 8
+                ? PreconditioningType.valueOf(args[8].toUpperCase(java.util.Locale.ROOT)) : PreconditioningType.EDM;
         double dropout = args.length > 9 ? Double.parseDouble(args[9]) : 0.0;
         long report = Long.getLong("bench.reportMillis", 5000);
 
@@ -46,11 +51,11 @@ public final class TrainingThroughputProbe {
             ImageSet all = ImageSetCodec.read(in);
             int d = all.dimension();
             images = Resampling.toResolution(new ImageSet(1, 28, 28, 10, Arrays.copyOf(all.labels(), size),
-                    Arrays.copyOf(all.pixels(), size * d)), resolution, DataSpec.AREA);
+                    Arrays.copyOf(all.pixels(), size * d)), resolution, ResamplingMethod.AREA);
         }
-        ModelSpec model = new ModelSpec("ddpmpp", channels, mult, blocks, attn, dropout, "positional", null);
+        ModelSpec model = new ModelSpec(ModelKind.DDPMPP, channels, mult, blocks, attn, dropout, EmbeddingType.POSITIONAL, null);
         TrainingSpec training = new TrainingSpec(precond, 2e-3, 0L, batch, 0.9, 0.999, 1e-8, 0.0, null, null, 0L,
-                "steps", steps, null, null);
+                DurationUnit.STEPS, steps, null, null);
         long t0 = System.nanoTime();
         try (TrainingRun run = new TrainingRun(model, training, images, null, 0, null,
                 new TrainingRun.Options(Device.cpu(), report))) {

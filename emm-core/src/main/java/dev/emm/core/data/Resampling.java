@@ -1,12 +1,12 @@
 package dev.emm.core.data;
 
-import dev.emm.core.spec.DataSpec;
+import dev.emm.core.spec.ResamplingMethod;
 
 /**
  * Brings images to a power-of-two resolution the way the paper's data are prepared
  * ({@code dataset_tool.py}): a side that is not a power of two is zero-padded, centred, to the next
  * one (MNIST 28 -> 32, as its {@code open_mnist} does), then the image is reduced with
- * {@link DataSpec#LANCZOS} (Pillow's LANCZOS resize, the paper's) or {@link DataSpec#AREA} (each
+ * {@link ResamplingMethod#LANCZOS} (Pillow's LANCZOS resize, the paper's) or {@link ResamplingMethod#AREA} (each
  * output pixel the rounded mean of a k x k block). Upsampling is refused: it would invent detail
  * the metric then rewards. A mix source with {@code centerCrop} is instead cropped to its central
  * square and LANCZOS-resized up or down, as {@code dataset_tool.py --transform=center-crop} does.
@@ -17,11 +17,7 @@ public final class Resampling {
     }
 
     /** The images at {@code resolution} x {@code resolution}, reduced by {@code method} ({@code data.resampling}). */
-    public static ImageSet toResolution(ImageSet source, int resolution, String method) {
-        if (!DataSpec.LANCZOS.equals(method) && !DataSpec.AREA.equals(method)) {
-            throw new IllegalArgumentException("data.resampling must be '" + DataSpec.LANCZOS + "' or '"
-                    + DataSpec.AREA + "', got '" + method + "'");
-        }
+    public static ImageSet toResolution(ImageSet source, int resolution, ResamplingMethod method) {
         ImageSet padded = padToPowerOfTwo(source);
         if (padded.height() == resolution && padded.width() == resolution) {
             return padded;
@@ -35,7 +31,7 @@ public final class Resampling {
                     + padded.height() + "x" + padded.width() + "; upsampling is not supported");
         }
         // the padded image is square, so its central square is all of it: LANCZOS is the crop's resize
-        return DataSpec.AREA.equals(method) ? areaDownsample(padded, padded.height() / resolution)
+        return method == ResamplingMethod.AREA ? areaDownsample(padded, padded.height() / resolution)
                 : centerCropTo(padded, resolution);
     }
 

@@ -4,6 +4,7 @@ import dev.emm.core.data.IntraClassMix.ClassMapping;
 import dev.emm.core.spec.DataSpec;
 import dev.emm.core.spec.LabelMode;
 import dev.emm.core.spec.MixSpec;
+import dev.emm.core.spec.ResamplingMethod;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -178,7 +179,7 @@ public record TrainingSubset(ImageSet images, int labelDim) {
         }
         int labelCount = Math.max(labelDim, classes);
         // A spec completed before data.resampling existed (an experiment in flight across the upgrade) meant block averaging.
-        String resampling = data.resampling() != null ? data.resampling() : DataSpec.AREA;
+        ResamplingMethod resampling = data.resampling() != null ? data.resampling() : ResamplingMethod.AREA;
         ImageSet primaryPart = Resampling.toResolution(select(source, sourceIndex, primaryLabels, labelCount),
                 data.resolution(), resampling);
         if (secondaryCount == 0) {

@@ -12,10 +12,12 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
@@ -90,7 +92,7 @@ public final class Json {
         try {
             return EVENTS.readValue(json, type);
         } catch (IOException e) {
-            throw new MalformedJsonException(fieldPath(e), originalMessage(e), e);
+            throw new MalformedJsonException(fieldPath(e), detail(e), e);
         }
     }
 
@@ -103,7 +105,7 @@ public final class Json {
         try {
             return STRICT.readValue(json, type);
         } catch (IOException e) {
-            throw new MalformedJsonException(fieldPath(e), originalMessage(e), e);
+            throw new MalformedJsonException(fieldPath(e), detail(e), e);
         }
     }
 
@@ -111,8 +113,22 @@ public final class Json {
         return readStrict(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
     }
 
-    private static String originalMessage(IOException e) {
-        return e instanceof JsonProcessingException processing ? processing.getOriginalMessage() : e.getMessage();
+    /**
+     * What is wrong, in one line. A value outside a vocabulary (an enum) lists the names it may take,
+     * as the enum writes them.
+     */
+    private static String detail(IOException e) {
+        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+                && mismatch.getTargetType().isEnum()) {
+            String allowed = Arrays.stream(mismatch.getTargetType().getEnumConstants())
+                    .map(constant -> EVENTS.convertValue(constant, String.class))
+                    .collect(Collectors.joining(", ", "[", "]"));
+            Object given = e instanceof InvalidFormatException invalid ? invalid.getValue() : null;
+            return "must be one of " + allowed + (given == null ? "" : ", got '" + given + "'");
+        }
+        String message = e instanceof JsonProcessingException processing ? processing.getOriginalMessage()
+                : e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("");
     }
 
     private static String fieldPath(IOException e) {
@@ -150,14 +166,21 @@ public final class Json {
     /** JSON that could not be read, with the path of the offending field ("$" for the document). */
     public static final class MalformedJsonException extends RuntimeException {
         private final String field;
+        private final String detail;
 
         MalformedJsonException(String field, String detail, Throwable cause) {
             super("malformed JSON at " + field + ": " + detail, cause);
             this.field = field;
+            this.detail = detail;
         }
 
         public String field() {
             return field;
+        }
+
+        /** What is wrong with the field, in one line. */
+        public String detail() {
+            return detail;
         }
     }
 }

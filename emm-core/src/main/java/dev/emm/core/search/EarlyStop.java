@@ -59,9 +59,9 @@ public final class EarlyStop {
 
     private static boolean reaches(SearchSpec search, MemorizationSummary summary, double threshold) {
         return switch (search.earlyStop()) {
-            case SearchSpec.STOP_ON_RATIO -> summary.ratio() >= threshold;
-            case SearchSpec.STOP_ON_CI_LOW -> summary.ciLow() >= threshold;
-            default -> false;
+            case RATIO -> summary.ratio() >= threshold;
+            case CI_LOW -> summary.ciLow() >= threshold;
+            case OFF -> false;
         };
     }
 

@@ -14,8 +14,8 @@ import java.util.List;
  * {@code ["dog"]}, as the paper's intra-class study trains on dogs alone); class c of the subset is
  * the c-th listed class. Absent, the subset draws from the first {@code classes} classes;
  * {@code classes} defaults to the list's length. {@code resampling} names how images are brought
- * down to {@code resolution}: {@link #LANCZOS} (Pillow's LANCZOS, as the paper's
- * {@code dataset_tool.py}; the default) or {@link #AREA} (block averaging).
+ * down to {@code resolution} ({@link ResamplingMethod#LANCZOS} by default, as the paper's
+ * {@code dataset_tool.py}).
  */
 public record DataSpec(
         String dataset,
@@ -25,12 +25,15 @@ public record DataSpec(
         LabelMode labelMode,
         Integer labelClasses,
         Long labelSeed,
-        String resampling,
+        ResamplingMethod resampling,
         MixSpec mix) {
 
     public static final String DEFAULT_DATASET = "mnist";
-    public static final String LANCZOS = "lanczos";
-    public static final String AREA = "area";
+
+    /** A spec that sets nothing: every field takes its default. */
+    static DataSpec unset() {
+        return new DataSpec(null, null, null, null, null, null, null, null, null);
+    }
 
     DataSpec withDefaults() {
         int resolvedClasses = classes != null ? classes
@@ -43,7 +46,7 @@ public record DataSpec(
                 labelMode == null ? LabelMode.NONE : labelMode,
                 labelClasses == null ? resolvedClasses : labelClasses,
                 labelSeed == null ? 0L : labelSeed,
-                resampling == null ? LANCZOS : resampling,
+                resampling == null ? ResamplingMethod.LANCZOS : resampling,
                 mix == null ? null : mix.withDefaults());
     }
 }

@@ -21,18 +21,14 @@ public record ExperimentSpec(
 
     /** The same spec with every omitted field set to its default; validate the result. */
     public ExperimentSpec withDefaults() {
-        DataSpec completeData = (data == null ? new DataSpec(null, null, null, null, null, null, null, null, null) : data)
-                .withDefaults();
+        DataSpec completeData = (data == null ? DataSpec.unset() : data).withDefaults();
         return new ExperimentSpec(
                 name == null ? "experiment" : name,
                 completeData,
-                (model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model)
-                        .withDefaults(completeData.resolution()),
-                (training == null ? new TrainingSpec(null, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null, null) : training).withDefaults(),
-                (sampling == null ? new SamplingSpec(null, null, null, null, null, null, null, null, null, null, null)
-                        : sampling).withDefaults(),
-                (search == null ? new SearchSpec(null, null, null, null, null, null) : search).withDefaults(),
+                (model == null ? ModelSpec.unset() : model).withDefaults(completeData.resolution()),
+                (training == null ? TrainingSpec.unset() : training).withDefaults(),
+                (sampling == null ? SamplingSpec.unset() : sampling).withDefaults(),
+                (search == null ? SearchSpec.unset() : search).withDefaults(),
                 preset);
     }
 }

@@ -5,23 +5,23 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The model configuration M. {@code kind} is {@code optimum} (the closed-form optimal denoiser over
- * the training subset), {@code ddpmpp} or {@code ncsnpp} (EDM's SongUNet family). Network fields
- * are ignored by {@code optimum}; a null field takes the paper's DDPM++ default.
+ * The model configuration M, a {@link ModelKind}. Network fields are ignored by the optimum; a null
+ * field takes the paper's DDPM++ default.
  */
 public record ModelSpec(
-        String kind,
+        ModelKind kind,
         Integer modelChannels,
         List<Integer> channelMult,
         Integer numBlocks,
         List<Integer> attnResolutions,
         Double dropout,
-        String embeddingType,
+        EmbeddingType embeddingType,
         List<Boolean> skipConnections) {
 
-    public static final String OPTIMUM = "optimum";
-    public static final String DDPMPP = "ddpmpp";
-    public static final String NCSNPP = "ncsnpp";
+    /** A spec that sets nothing: every field takes its default. */
+    static ModelSpec unset() {
+        return new ModelSpec(null, null, null, null, null, null, null, null);
+    }
 
     /**
      * Every null field at its default. Attention defaults to the network's second level,
@@ -30,7 +30,7 @@ public record ModelSpec(
      * a network of one level has no second level and gets none.
      */
     ModelSpec withDefaults(int imageResolution) {
-        String resolvedKind = kind == null ? DDPMPP : kind;
+        ModelKind resolvedKind = kind == null ? ModelKind.DDPMPP : kind;
         List<Integer> resolvedMult = channelMult == null ? List.of(2, 2, 2) : List.copyOf(channelMult);
         int resolvedBlocks = numBlocks == null ? 2 : numBlocks;
         return new ModelSpec(
@@ -41,7 +41,9 @@ public record ModelSpec(
                 attnResolutions == null ? (resolvedMult.size() > 1 ? List.of(imageResolution / 2) : List.of())
                         : Collections.unmodifiableList(new ArrayList<>(attnResolutions)),
                 dropout == null ? 0.13 : dropout,
-                embeddingType == null ? (NCSNPP.equals(resolvedKind) ? "fourier" : "positional") : embeddingType,
+                embeddingType == null
+                        ? (resolvedKind == ModelKind.NCSNPP ? EmbeddingType.FOURIER : EmbeddingType.POSITIONAL)
+                        : embeddingType,
                 skipConnections == null
                         ? Collections.nCopies(Math.max(0, skipConnectionCount(resolvedMult.size(), resolvedBlocks)), Boolean.TRUE)
                         : List.copyOf(skipConnections));
@@ -57,6 +59,6 @@ public record ModelSpec(
     }
 
     public boolean isOptimum() {
-        return OPTIMUM.equals(kind);
+        return kind == ModelKind.OPTIMUM;
     }
 }

@@ -22,6 +22,11 @@ public record SamplingSpec(
         return churnSigmaMax == null ? Double.POSITIVE_INFINITY : churnSigmaMax;
     }
 
+    /** A spec that sets nothing: every field takes its default. */
+    static SamplingSpec unset() {
+        return new SamplingSpec(null, null, null, null, null, null, null, null, null, null, null);
+    }
+
     SamplingSpec withDefaults() {
         return new SamplingSpec(
                 sampleCount == null ? 10_000 : sampleCount,

@@ -6,22 +6,22 @@ package dev.emm.core.spec;
  * may train at once, and the factor by which |D| grows while every size still memorizes.
  *
  * <p>{@code earlyStop} says when a run that memorizes is stopped before its duration: at the first
- * snapshot whose ratio ({@value #STOP_ON_RATIO}) or whose Wilson lower bound ({@value #STOP_ON_CI_LOW})
- * reaches 1 - eps, or never ({@value #STOP_NEVER}). {@code plateauSnapshots} k (0: off) stops a run
+ * snapshot whose ratio or whose Wilson lower bound reaches 1 - eps, or never ({@link EarlyStopRule}). {@code plateauSnapshots} k (0: off) stops a run
  * as not memorizing once k consecutive snapshots stay below 1 - eps without rising beyond the first
  * one's interval (see {@code dev.emm.core.search.EarlyStop}).
  */
 public record SearchSpec(Double eps, Integer minSize, Integer maxSize, Double precision, Integer parallelProbes,
-        Double growthFactor, String earlyStop, Integer plateauSnapshots) {
-
-    public static final String STOP_ON_RATIO = "ratio";
-    public static final String STOP_ON_CI_LOW = "ciLow";
-    public static final String STOP_NEVER = "off";
+        Double growthFactor, EarlyStopRule earlyStop, Integer plateauSnapshots) {
 
     /** A search that leaves the early-stop settings at their defaults. */
     public SearchSpec(Double eps, Integer minSize, Integer maxSize, Double precision, Integer parallelProbes,
             Double growthFactor) {
         this(eps, minSize, maxSize, precision, parallelProbes, growthFactor, null, null);
+    }
+
+    /** A spec that sets nothing: every field takes its default. */
+    static SearchSpec unset() {
+        return new SearchSpec(null, null, null, null, null, null, null, null);
     }
 
     SearchSpec withDefaults() {
@@ -32,7 +32,7 @@ public record SearchSpec(Double eps, Integer minSize, Integer maxSize, Double pr
                 precision == null ? 0.25 : precision,
                 parallelProbes == null ? 1 : parallelProbes,
                 growthFactor == null ? 2.0 : growthFactor,
-                earlyStop == null ? STOP_ON_RATIO : earlyStop,
+                earlyStop == null ? EarlyStopRule.RATIO : earlyStop,
                 plateauSnapshots == null ? 0 : plateauSnapshots);
     }
 

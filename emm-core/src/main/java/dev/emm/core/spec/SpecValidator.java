@@ -5,20 +5,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Checks a defaulted spec and names every offending field; it never changes the spec. */
+/**
+ * Completes a spec (its preset's values, then the records' defaults) and checks the result, naming
+ * every offending field. Values outside a vocabulary never get here: the JSON reader refuses them.
+ */
 public final class SpecValidator {
 
     private static final Pattern DATASET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    private static final Set<String> MODEL_KINDS = Set.of(ModelSpec.OPTIMUM, ModelSpec.DDPMPP, ModelSpec.NCSNPP);
-    private static final Set<String> PRECONDITIONINGS = Set.of("vp", "ve", "edm");
-    private static final Set<String> EMBEDDINGS = Set.of("positional", "fourier");
-    private static final Set<String> RESAMPLINGS = Set.of(DataSpec.LANCZOS, DataSpec.AREA);
-    private static final Set<String> DURATION_UNITS = Set.of("epochs", "images", "steps");
-    private static final Set<String> EMA_MODES = Set.of(TrainingSpec.EMA_MODE1, TrainingSpec.EMA_MODE2,
-            TrainingSpec.EMA_MODE3, TrainingSpec.EMA_MODE4);
-    private static final Set<String> DATA_ORDERS = Set.of(TrainingSpec.RESHUFFLE, TrainingSpec.FIXED);
-    private static final Set<String> EARLY_STOPS = Set.of(SearchSpec.STOP_ON_RATIO, SearchSpec.STOP_ON_CI_LOW,
-            SearchSpec.STOP_NEVER);
 
     /*
      * Upper bounds: far above any real experiment (the paper: 10,000 samples, 18 steps, batch 512,
@@ -61,10 +54,24 @@ public final class SpecValidator {
      * experiment, such as a training run given its images.
      */
     public static ModelSpec completedModel(ModelSpec model, int imageResolution) {
-        ModelSpec complete = (model == null ? new ModelSpec(null, null, null, null, null, null, null, null) : model)
+        ModelSpec complete = (model == null ? ModelSpec.unset() : model)
                 .withDefaults(imageResolution);
         SpecValidator validator = new SpecValidator();
         validator.checkModel(complete, imageResolution);
+        if (!validator.violations.isEmpty()) {
+            throw new InvalidSpecException(validator.violations);
+        }
+        return complete;
+    }
+
+    /**
+     * The training spec completed with its defaults and checked as in a full spec; for callers that
+     * hold a procedure without its experiment, such as a training run or a checkpoint's header.
+     */
+    public static TrainingSpec completedTraining(TrainingSpec training) {
+        TrainingSpec complete = (training == null ? TrainingSpec.unset() : training).withDefaults();
+        SpecValidator validator = new SpecValidator();
+        validator.checkTraining(complete);
         if (!validator.violations.isEmpty()) {
             throw new InvalidSpecException(validator.violations);
         }
@@ -90,8 +97,6 @@ public final class SpecValidator {
                 "must be a power of two between 4 and 512, got " + resolution);
         require(data.classes() >= 1, "data.classes", "must be at least 1, got " + data.classes());
         require(data.labelClasses() >= 1, "data.labelClasses", "must be at least 1, got " + data.labelClasses());
-        require(RESAMPLINGS.contains(data.resampling()), "data.resampling",
-                "must be one of " + RESAMPLINGS + ", got '" + data.resampling() + "'");
         if (data.selectClasses() != null) {
             List<ClassRef> selected = data.selectClasses();
             require(!selected.isEmpty(), "data.selectClasses", "must name at least one class when given");
@@ -117,10 +122,7 @@ public final class SpecValidator {
                     "data.mix.dataset", "must name a registered dataset");
             Double alpha = data.mix().alpha();
             require(alpha != null && alpha >= 0 && alpha <= 1, "data.mix.alpha", "must be in [0, 1], got " + alpha);
-            String match = data.mix().classMatch();
-            require(MixSpec.BY_INDEX.equals(match) || MixSpec.BY_NAME.equals(match), "data.mix.classMatch",
-                    "must be '" + MixSpec.BY_INDEX + "' or '" + MixSpec.BY_NAME + "', got '" + match + "'");
-            require(data.mix().classMap().isEmpty() || MixSpec.BY_NAME.equals(match), "data.mix.classMap",
+            require(data.mix().classMap().isEmpty() || data.mix().classMatch() == ClassMatch.NAME, "data.mix.classMap",
                     "renames class names, so it needs classMatch 'name'");
             require(data.mix().classMap().size() <= MAX_CLASS_MAP_ENTRIES, "data.mix.classMap",
                     "must have at most " + MAX_CLASS_MAP_ENTRIES + " entries, got " + data.mix().classMap().size());
@@ -131,8 +133,6 @@ public final class SpecValidator {
     }
 
     private void checkModel(ModelSpec model, int imageResolution) {
-        require(MODEL_KINDS.contains(model.kind()), "model.kind",
-                "must be one of " + MODEL_KINDS + ", got '" + model.kind() + "'");
         if (model.isOptimum()) {
             return;
         }
@@ -159,8 +159,6 @@ public final class SpecValidator {
                     + " (16 for 32x32, 8 for 16x16, 4 for 8x8); omit the field to follow data.resolution that way");
         }
         require(model.dropout() >= 0 && model.dropout() < 1, "model.dropout", "must be in [0, 1)");
-        require(EMBEDDINGS.contains(model.embeddingType()), "model.embeddingType",
-                "must be one of " + EMBEDDINGS + ", got '" + model.embeddingType() + "'");
         int skips = ModelSpec.skipConnectionCount(model.channelMult().size(), model.numBlocks());
         require(model.skipConnections().size() == skips && model.skipConnections().stream().allMatch(s -> s != null),
                 "model.skipConnections", "must list exactly " + skips + " booleans, one per skip connection of this "
@@ -169,8 +167,6 @@ public final class SpecValidator {
     }
 
     private void checkTraining(TrainingSpec training) {
-        require(PRECONDITIONINGS.contains(training.preconditioning()), "training.preconditioning",
-                "must be one of " + PRECONDITIONINGS + ", got '" + training.preconditioning() + "'");
         require(training.learningRate() > 0, "training.learningRate", "must be positive");
         require(training.warmupImages() == null || training.warmupImages() >= 0, "training.warmupImages",
                 "must not be negative");
@@ -197,18 +193,12 @@ public final class SpecValidator {
                 "training.emaHalfLifeEpochs", "give either emaHalfLifeImages or emaHalfLifeEpochs, not both");
         require(training.emaDecay() == null || !halfLife, "training.emaDecay",
                 "give either emaDecay or an EMA half-life (emaHalfLifeImages, emaHalfLifeEpochs), not both");
-        require(EMA_MODES.contains(training.emaMode()), "training.emaMode",
-                "must be one of " + EMA_MODES + " (the paper's --ema_mode), got '" + training.emaMode() + "'");
-        require(training.emaDecay() == null || TrainingSpec.EMA_MODE1.equals(training.emaMode()), "training.emaMode",
+        require(training.emaDecay() == null || training.emaMode() == EmaMode.MODE1, "training.emaMode",
                 "must be mode1 when emaDecay is given (emaDecay fixes beta itself)");
-        require(halfLife || training.emaDecay() != null || !(TrainingSpec.EMA_MODE2.equals(training.emaMode())
-                        || TrainingSpec.EMA_MODE4.equals(training.emaMode())), "training.emaMode",
+        require(halfLife || training.emaDecay() != null
+                        || !(training.emaMode() == EmaMode.MODE2 || training.emaMode() == EmaMode.MODE4), "training.emaMode",
                 training.emaMode() + " needs an EMA half-life (emaHalfLifeImages or emaHalfLifeEpochs)");
         require(training.finalEma() >= 0 && training.finalEma() <= 1, "training.finalEma", "must be in [0, 1]");
-        require(DATA_ORDERS.contains(training.dataOrder()), "training.dataOrder",
-                "must be one of " + DATA_ORDERS + ", got '" + training.dataOrder() + "'");
-        require(DURATION_UNITS.contains(training.durationUnit()), "training.durationUnit",
-                "must be one of " + DURATION_UNITS + ", got '" + training.durationUnit() + "'");
         require(training.duration() >= 1, "training.duration", "must be at least 1");
         require(training.snapshotEveryImages() == null || training.snapshotEveryImages() >= 1,
                 "training.snapshotEveryImages", "must be at least 1");
@@ -242,8 +232,6 @@ public final class SpecValidator {
                 "must be between 1 and 64");
         require(search.growthFactor() > 1 && search.growthFactor() <= 64, "search.growthFactor",
                 "must be above 1 and at most 64, got " + search.growthFactor());
-        require(EARLY_STOPS.contains(search.earlyStop()), "search.earlyStop",
-                "must be one of " + EARLY_STOPS + ", got '" + search.earlyStop() + "'");
         require(search.plateauSnapshots() == 0 || (search.plateauSnapshots() >= 2 && search.plateauSnapshots() <= 100),
                 "search.plateauSnapshots", "must be 0 (off) or between 2 and 100, got " + search.plateauSnapshots());
     }

@@ -9,15 +9,14 @@ package dev.emm.core.spec;
  *
  * <p>The learning-rate warm-up is given in images ({@code warmupImages}) or in epochs of the run's
  * |D| ({@code warmupEpochs}); so is the EMA half-life ({@code emaHalfLifeImages},
- * {@code emaHalfLifeEpochs}). {@code emaMode} names the paper's four EMA rules (mode1 .. mode4,
+ * {@code emaHalfLifeEpochs}). {@code emaMode} names the paper's four EMA rules ({@link EmaMode},
  * {@code finalEma} for mode4). {@code truncateToKimg} truncates every |D|-derived image count to
- * whole thousands, as the paper's {@code train.py} computes them in kimg. {@code dataOrder} is
- * {@value #RESHUFFLE} (a new permutation every epoch) or {@value #FIXED} (one permutation from the
- * seed, repeated every epoch: the paper's loader with window size 0). {@code
+ * whole thousands, as the paper's {@code train.py} computes them in kimg. {@code dataOrder} is a
+ * {@link DataOrder}. {@code
  * dev.emm.core.training.TrainingSchedule} turns all of this into numbers for a given |D|.
  */
 public record TrainingSpec(
-        String preconditioning,
+        PreconditioningType preconditioning,
         Double learningRate,
         Long warmupImages,
         Integer batchSize,
@@ -28,46 +27,45 @@ public record TrainingSpec(
         Double emaHalfLifeImages,
         Double emaDecay,
         Long seed,
-        String durationUnit,
+        DurationUnit durationUnit,
         Long duration,
         Long snapshotEveryImages,
         Long checkpointEveryImages,
         Boolean capBatchAtDatasetSize,
         Double warmupEpochs,
         Double emaHalfLifeEpochs,
-        String emaMode,
+        EmaMode emaMode,
         Double finalEma,
         Boolean truncateToKimg,
-        String dataOrder) {
+        DataOrder dataOrder) {
 
-    public static final String EMA_MODE1 = "mode1";
-    public static final String EMA_MODE2 = "mode2";
-    public static final String EMA_MODE3 = "mode3";
-    public static final String EMA_MODE4 = "mode4";
-    public static final String RESHUFFLE = "reshuffle";
-    public static final String FIXED = "fixed";
-
-    public TrainingSpec(String preconditioning, Double learningRate, Long warmupImages, Integer batchSize,
+    public TrainingSpec(PreconditioningType preconditioning, Double learningRate, Long warmupImages, Integer batchSize,
             Double adamBeta1, Double adamBeta2, Double adamEps, Double weightDecay, Double emaHalfLifeImages,
-            Double emaDecay, Long seed, String durationUnit, Long duration, Long snapshotEveryImages,
+            Double emaDecay, Long seed, DurationUnit durationUnit, Long duration, Long snapshotEveryImages,
             Long checkpointEveryImages) {
         this(preconditioning, learningRate, warmupImages, batchSize, adamBeta1, adamBeta2, adamEps, weightDecay,
                 emaHalfLifeImages, emaDecay, seed, durationUnit, duration, snapshotEveryImages, checkpointEveryImages,
                 null);
     }
 
-    public TrainingSpec(String preconditioning, Double learningRate, Long warmupImages, Integer batchSize,
+    public TrainingSpec(PreconditioningType preconditioning, Double learningRate, Long warmupImages, Integer batchSize,
             Double adamBeta1, Double adamBeta2, Double adamEps, Double weightDecay, Double emaHalfLifeImages,
-            Double emaDecay, Long seed, String durationUnit, Long duration, Long snapshotEveryImages,
+            Double emaDecay, Long seed, DurationUnit durationUnit, Long duration, Long snapshotEveryImages,
             Long checkpointEveryImages, Boolean capBatchAtDatasetSize) {
         this(preconditioning, learningRate, warmupImages, batchSize, adamBeta1, adamBeta2, adamEps, weightDecay,
                 emaHalfLifeImages, emaDecay, seed, durationUnit, duration, snapshotEveryImages, checkpointEveryImages,
                 capBatchAtDatasetSize, null, null, null, null, null, null);
     }
 
+    /** A spec that sets nothing: every field takes its default. */
+    static TrainingSpec unset() {
+        return new TrainingSpec(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null);
+    }
+
     TrainingSpec withDefaults() {
         return new TrainingSpec(
-                preconditioning == null ? "vp" : preconditioning,
+                preconditioning == null ? PreconditioningType.VP : preconditioning,
                 learningRate == null ? 2e-4 : learningRate,
                 warmupImages == null && warmupEpochs == null ? Long.valueOf(10_000_000L) : warmupImages,
                 batchSize == null ? 512 : batchSize,
@@ -78,17 +76,17 @@ public record TrainingSpec(
                 emaHalfLifeImages,
                 emaDecay,
                 seed == null ? 0L : seed,
-                durationUnit == null ? "epochs" : durationUnit,
+                durationUnit == null ? DurationUnit.EPOCHS : durationUnit,
                 duration == null ? 40_000L : duration,
                 snapshotEveryImages,
                 checkpointEveryImages,
                 capBatchAtDatasetSize == null ? Boolean.FALSE : capBatchAtDatasetSize,
                 warmupEpochs,
                 emaHalfLifeEpochs,
-                emaMode == null ? EMA_MODE1 : emaMode,
+                emaMode == null ? EmaMode.MODE1 : emaMode,
                 finalEma == null ? 0.99929 : finalEma,
                 truncateToKimg == null ? Boolean.FALSE : truncateToKimg,
-                dataOrder == null ? RESHUFFLE : dataOrder);
+                dataOrder == null ? DataOrder.RESHUFFLE : dataOrder);
     }
 
     /**
@@ -97,7 +95,7 @@ public record TrainingSpec(
      */
     public TrainingSpec forSteps(int batch, long steps) {
         return new TrainingSpec(preconditioning, learningRate, warmupImages, batch, adamBeta1, adamBeta2, adamEps,
-                weightDecay, emaHalfLifeImages, emaDecay, seed, "steps", steps, null, null, capBatchAtDatasetSize,
+                weightDecay, emaHalfLifeImages, emaDecay, seed, DurationUnit.STEPS, steps, null, null, capBatchAtDatasetSize,
                 warmupEpochs, emaHalfLifeEpochs, emaMode, finalEma, truncateToKimg, dataOrder);
     }
 

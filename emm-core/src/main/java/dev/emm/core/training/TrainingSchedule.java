@@ -1,6 +1,7 @@
 package dev.emm.core.training;
 
-import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.DataOrder;
+import dev.emm.core.spec.EmaMode;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.TrainingSpec;
 
@@ -46,12 +47,11 @@ public final class TrainingSchedule {
         this.datasetSize = datasetSize;
         this.batchSize = spec.effectiveBatchSize(datasetSize);
         this.totalImages = switch (spec.durationUnit()) {
-            case "epochs" -> Boolean.TRUE.equals(spec.truncateToKimg())
+            case EPOCHS -> Boolean.TRUE.equals(spec.truncateToKimg())
                     ? Math.max(wholeKimg(spec.duration(), datasetSize), (long) KIMG)
                     : Math.multiplyExact(spec.duration(), (long) datasetSize);
-            case "images" -> spec.duration();
-            case "steps" -> Math.multiplyExact(spec.duration(), (long) batchSize);
-            default -> throw new IllegalArgumentException("unknown duration unit " + spec.durationUnit());
+            case IMAGES -> spec.duration();
+            case STEPS -> Math.multiplyExact(spec.duration(), (long) batchSize);
         };
         this.totalSteps = (totalImages + batchSize - 1) / batchSize;
         this.warmupImages = spec.warmupEpochs() != null ? epochsToImages(spec.warmupEpochs()) : spec.warmupImages();
@@ -65,9 +65,7 @@ public final class TrainingSchedule {
         if (datasetSize < 1) {
             throw new IllegalArgumentException("the training set must hold at least one image, got " + datasetSize);
         }
-        TrainingSpec complete = SpecValidator.validated(new ExperimentSpec(null, null, null, training, null, null))
-                .training();
-        return new TrainingSchedule(complete, datasetSize);
+        return new TrainingSchedule(SpecValidator.completedTraining(training), datasetSize);
     }
 
     private long epochsToImages(double epochs) {
@@ -105,16 +103,12 @@ public final class TrainingSchedule {
         if (spec.emaDecay() != null) {
             return spec.emaDecay();
         }
-        if (TrainingSpec.EMA_MODE3.equals(spec.emaMode())) {
-            return constantModeBeta();
-        }
         double halfLife = Math.max(Math.min(emaHalfLifeImages, imagesSeen * EMA_RAMPUP_RATIO), MIN_HALF_LIFE);
         return switch (spec.emaMode()) {
-            case TrainingSpec.EMA_MODE1 -> Math.pow(0.5, batchSize / halfLife);
-            case TrainingSpec.EMA_MODE2 -> Math.pow(0.5, REFERENCE_BATCH / halfLife / dataRatio);
-            case TrainingSpec.EMA_MODE4 -> spec.finalEma() / constantModeBeta()
-                    * Math.pow(0.5, batchSize / halfLife / dataRatio);
-            default -> throw new IllegalStateException("unknown EMA mode " + spec.emaMode());
+            case MODE1 -> Math.pow(0.5, batchSize / halfLife);
+            case MODE2 -> Math.pow(0.5, REFERENCE_BATCH / halfLife / dataRatio);
+            case MODE3 -> constantModeBeta();
+            case MODE4 -> spec.finalEma() / constantModeBeta() * Math.pow(0.5, batchSize / halfLife / dataRatio);
         };
     }
 
@@ -130,12 +124,12 @@ public final class TrainingSchedule {
         if (spec.emaDecay() != null) {
             return spec.emaDecay() > 0;
         }
-        return TrainingSpec.EMA_MODE3.equals(spec.emaMode()) || emaHalfLifeImages > 0;
+        return spec.emaMode() == EmaMode.MODE3 || emaHalfLifeImages > 0;
     }
 
     /** The images seen from which the ramp no longer caps the half-life; 0 when there is no ramp. */
     public long emaRampEndImages() {
-        if (!emaActive() || spec.emaDecay() != null || TrainingSpec.EMA_MODE3.equals(spec.emaMode())) {
+        if (!emaActive() || spec.emaDecay() != null || spec.emaMode() == EmaMode.MODE3) {
             return 0;
         }
         return Math.round(emaHalfLifeImages / EMA_RAMPUP_RATIO);
@@ -143,7 +137,7 @@ public final class TrainingSchedule {
 
     /** Whether every epoch repeats the first epoch's order (the paper's window size 0). */
     public boolean fixedDataOrder() {
-        return TrainingSpec.FIXED.equals(spec.dataOrder());
+        return spec.dataOrder() == DataOrder.FIXED;
     }
 
     public TrainingSpec spec() {
@@ -184,8 +178,8 @@ public final class TrainingSchedule {
     public Summary summary() {
         long rampEnd = emaRampEndImages();
         long warmupSteps = (warmupImages + batchSize - 1) / batchSize;
-        Double finalEma = TrainingSpec.EMA_MODE4.equals(spec.emaMode()) ? spec.finalEma() : null;
-        String emaRule = spec.emaDecay() != null ? "emaDecay" : spec.emaMode();
+        Double finalEma = spec.emaMode() == EmaMode.MODE4 ? spec.finalEma() : null;
+        String emaRule = spec.emaDecay() != null ? "emaDecay" : spec.emaMode().toString();
         return new Summary(datasetSize, batchSize, totalImages, totalSteps, (double) totalImages / datasetSize,
                 spec.learningRate(), warmupImages, (double) warmupImages / datasetSize, warmupSteps, emaActive(),
                 emaRule, emaHalfLifeImages, emaHalfLifeImages / datasetSize, EMA_RAMPUP_RATIO, rampEnd,
@@ -202,6 +196,6 @@ public final class TrainingSchedule {
             double learningRate, long warmupImages, double warmupEpochs, long warmupSteps, boolean emaActive,
             String emaMode, double emaHalfLifeImages, double emaHalfLifeEpochs, double emaRampupRatio,
             long emaRampEndImages, double emaRampEndEpochs, double dataRatio, Double finalEma,
-            double emaBetaAfterRamp, String dataOrder) {
+            double emaBetaAfterRamp, DataOrder dataOrder) {
     }
 }

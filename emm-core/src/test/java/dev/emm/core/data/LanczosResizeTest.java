@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.emm.core.spec.DataSpec;
+import dev.emm.core.spec.ResamplingMethod;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +67,7 @@ class LanczosResizeTest {
         byte[] planes = switch (c.operation()) {
             case RESIZE -> resizeEachPlane(image, c.outWidth(), c.outHeight());
             case CENTER_CROP -> Resampling.centerCropTo(image, c.outWidth()).pixels();
-            case PAD_TO_32 -> Resampling.toResolution(image, c.outWidth(), DataSpec.LANCZOS).pixels();
+            case PAD_TO_32 -> Resampling.toResolution(image, c.outWidth(), ResamplingMethod.LANCZOS).pixels();
             default -> throw new IllegalStateException("unknown operation " + c.operation());
         };
         assertArrayEquals(c.expected(), toInterleaved(planes, c.channels(), c.outWidth(), c.outHeight()));
@@ -85,7 +85,7 @@ class LanczosResizeTest {
         Case noise = cases.get(0);
         assertEquals("resize RGB 32x32 -> 16x16", noise.toString());
         ImageSet image = new ImageSet(3, 32, 32, 1, new int[] {0}, toPlanes(noise.input(), 3, 32, 32));
-        byte[] area = toInterleaved(Resampling.toResolution(image, 16, DataSpec.AREA).pixels(), 3, 16, 16);
+        byte[] area = toInterleaved(Resampling.toResolution(image, 16, ResamplingMethod.AREA).pixels(), 3, 16, 16);
         int differing = 0;
         for (int i = 0; i < area.length; i++) {
             differing += area[i] != noise.expected()[i] ? 1 : 0;

@@ -7,6 +7,7 @@ import dev.emm.core.TestData;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.DataSpec;
 import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.ResamplingMethod;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.SpecViolation;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +117,7 @@ class SubsetFeasibilityTest {
                 for (int resolution = 1; resolution <= 128; resolution *= 2) {
                     boolean works;
                     try {
-                        Resampling.toResolution(one, resolution, DataSpec.AREA);
+                        Resampling.toResolution(one, resolution, ResamplingMethod.AREA);
                         works = true;
                     } catch (IllegalArgumentException e) {
                         works = false;

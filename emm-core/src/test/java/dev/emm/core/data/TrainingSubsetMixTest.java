@@ -1,5 +1,6 @@
 package dev.emm.core.data;
 
+import dev.emm.core.json.Json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,7 +15,6 @@ import dev.emm.core.spec.MixSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Intra-class diversity in the subset a run trains on: exact counts per source, nesting, labels. */
@@ -35,8 +35,17 @@ class TrainingSubsetMixTest {
     }
 
     static DataSpec data(int resolution, int classes, LabelMode mode, double alpha) {
-        return new DataSpec("mnist", resolution, classes, null, mode, 7, 3L, DataSpec.AREA,
-                new MixSpec("other", alpha, "index", Map.of()));
+        return Json.readStrict("""
+                {"dataset": "mnist", "resolution": %d, "classes": %d, "labelMode": "%s", "labelClasses": 7,
+                 "labelSeed": 3, "resampling": "area",
+                 "mix": {"dataset": "other", "alpha": %s, "classMatch": "index", "classMap": {}}}"""
+                .formatted(resolution, classes, mode.wireName(), alpha), DataSpec.class);
+    }
+
+    static DataSpec unmixed(int resolution, LabelMode mode, long seed) {
+        return Json.readStrict("""
+                {"dataset": "mnist", "resolution": %d, "classes": 10, "labelMode": "%s", "labelClasses": 7,
+                 "labelSeed": %d, "resampling": "area"}""".formatted(resolution, mode.wireName(), seed), DataSpec.class);
     }
 
     /** The secondary source index of each image of the subset, -1 for a primary (MNIST) image. */
@@ -86,8 +95,7 @@ class TrainingSubsetMixTest {
             assertEquals(other.label(secondaryIndex[j]), images.label(j), "labelled with the class it stands in for");
         }
         // The primary part is exactly the unmixed subset of the primary's share (5 per class), in source order.
-        ImageSet unmixedFifty = TrainingSubset.materialize(mnist, new DataSpec("mnist", 16, 10, null, LabelMode.TRUE, 7, 3L, DataSpec.AREA,
-                null), primaryCount).images();
+        ImageSet unmixedFifty = TrainingSubset.materialize(mnist, unmixed(16, LabelMode.TRUE, 3), primaryCount).images();
         assertArrayEquals(unmixedFifty.pixels(), Arrays.copyOf(images.pixels(), primaryCount * images.dimension()));
         assertArrayEquals(unmixedFifty.labels(), Arrays.copyOf(images.labels(), primaryCount));
     }
@@ -96,7 +104,7 @@ class TrainingSubsetMixTest {
     void alphaZeroIsTheUnmixedSubsetAndAlphaOneTakesEverythingFromTheSecond() {
         ImageSet mnist = TestData.mnist();
         ImageSet other = secondary(200, 10);
-        DataSpec plain = new DataSpec("mnist", 16, 10, null, LabelMode.TRUE, 7, 3L, DataSpec.AREA, null);
+        DataSpec plain = unmixed(16, LabelMode.TRUE, 3);
         ImageSet unmixed = TrainingSubset.materialize(mnist, plain, 40).images();
         ImageSet zero = TrainingSubset.materialize(mnist, other, data(16, 10, LabelMode.TRUE, 0.0), 40).images();
         assertArrayEquals(unmixed.pixels(), zero.pixels());
@@ -144,7 +152,8 @@ class TrainingSubsetMixTest {
         TrainingSubset small = TrainingSubset.materialize(mnist, other, spec, 100);
         assertEquals(7, large.labelDim());
         assertArrayEquals(large.images().labels(), again.images().labels());
-        DataSpec otherSeed = new DataSpec("mnist", 8, 10, null, LabelMode.RANDOM, 7, 4L, DataSpec.AREA, spec.mix());
+        DataSpec otherSeed = new DataSpec(spec.dataset(), spec.resolution(), spec.classes(), null, spec.labelMode(),
+                spec.labelClasses(), 4L, spec.resampling(), spec.mix());
         assertNotEquals(Arrays.toString(large.images().labels()),
                 Arrays.toString(TrainingSubset.materialize(mnist, other, otherSeed, 200).images().labels()));
         // A secondary image keeps its random label in the larger subset.
@@ -166,8 +175,11 @@ class TrainingSubsetMixTest {
         // The second dataset's class s has the name of MNIST class 9 - s.
         List<String> primaryNames = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
         List<String> secondaryNames = List.of("9", "8", "7", "6", "5", "4", "3", "2", "1", "0");
-        MixSpec byName = new MixSpec("other", 0.5, "name", Map.of());
-        DataSpec spec = new DataSpec("mnist", 16, 10, null, LabelMode.TRUE, 10, 0L, DataSpec.AREA, byName);
+        DataSpec spec = Json.readStrict("""
+                {"dataset": "mnist", "resolution": 16, "classes": 10, "labelMode": "true", "labelClasses": 10,
+                 "labelSeed": 0, "resampling": "area",
+                 "mix": {"dataset": "other", "alpha": 0.5, "classMatch": "name", "classMap": {}}}""", DataSpec.class);
+        MixSpec byName = spec.mix();
         ImageSet subset = TrainingSubset.materialize(mnist, other,
                 IntraClassMix.mapping(byName, primaryNames, secondaryNames), spec, 40).images();
         int[] index = secondaryIndexOf(subset);
@@ -238,9 +250,12 @@ class TrainingSubsetMixTest {
         List<String> cifarNames = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
                 "ship", "truck");
         ImageSet imagenetDogs = randomRgb(2, 40, 40, 48, 1);
-        MixSpec mix = new MixSpec("imagenet-dogs", 0.8, "name", Map.of(), true);
-        DataSpec data = new DataSpec("cifar10", 32, 1, List.of(dev.emm.core.spec.ClassRef.ofName("dog")),
-                LabelMode.NONE, 1, 0L, DataSpec.LANCZOS, mix);
+        DataSpec data = Json.readStrict("""
+                {"dataset": "cifar10", "resolution": 32, "classes": 1, "selectClasses": ["dog"], "labelMode": "none",
+                 "labelClasses": 1, "labelSeed": 0, "resampling": "lanczos",
+                 "mix": {"dataset": "imagenet-dogs", "alpha": 0.8, "classMatch": "name", "classMap": {},
+                         "centerCrop": true}}""", DataSpec.class);
+        MixSpec mix = data.mix();
         ClassMapping mapping = IntraClassMix.mapping(mix, cifarNames, List.of("dog"));
         ImageSet subset = TrainingSubset.materialize(cifar, cifarNames, imagenetDogs, mapping, data, 20).images();
 

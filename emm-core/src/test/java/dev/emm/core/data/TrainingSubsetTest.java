@@ -1,5 +1,6 @@
 package dev.emm.core.data;
 
+import dev.emm.core.json.Json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +19,10 @@ import org.junit.jupiter.api.Test;
 class TrainingSubsetTest {
 
     private static DataSpec data(int resolution, int classes, LabelMode mode, long seed) {
-        return new DataSpec("mnist", resolution, classes, null, mode, 7, seed, DataSpec.AREA, null);
+        return Json.readStrict("""
+                {"dataset": "mnist", "resolution": %d, "classes": %d, "labelMode": "%s", "labelClasses": 7,
+                 "labelSeed": %d, "resampling": "area"}""".formatted(resolution, classes, mode.wireName(), seed),
+                DataSpec.class);
     }
 
     @Test
@@ -31,11 +35,15 @@ class TrainingSubsetTest {
 
     @Test
     void aSpecStoredBeforeResamplingExistedIsBlockAveragedAsWhenSubmitted() {
-        DataSpec stored = new DataSpec("mnist", 16, 10, null, LabelMode.NONE, 7, 0L, null, null);
+        DataSpec stored = Json.readStrict("""
+                {"dataset": "mnist", "resolution": 16, "classes": 10, "labelMode": "none", "labelClasses": 7,
+                 "labelSeed": 0}""", DataSpec.class);
         byte[] old = TrainingSubset.materialize(TestData.mnist(), stored, 30).images().pixels();
         assertArrayEquals(TrainingSubset.materialize(TestData.mnist(), data(16, 10, LabelMode.NONE, 0), 30).images()
                 .pixels(), old);
-        DataSpec lanczos = new DataSpec("mnist", 16, 10, null, LabelMode.NONE, 7, 0L, DataSpec.LANCZOS, null);
+        DataSpec lanczos = Json.readStrict("""
+                {"dataset": "mnist", "resolution": 16, "classes": 10, "labelMode": "none", "labelClasses": 7,
+                 "labelSeed": 0, "resampling": "lanczos"}""", DataSpec.class);
         assertFalse(Arrays.equals(old, TrainingSubset.materialize(TestData.mnist(), lanczos, 30).images().pixels()));
     }
 

@@ -1,5 +1,6 @@
 package dev.emm.core.optimum;
 
+import dev.emm.core.json.Json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,14 +8,15 @@ import dev.emm.core.TestData;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.data.TrainingSubset;
 import dev.emm.core.spec.DataSpec;
-import dev.emm.core.spec.LabelMode;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class OptimalDenoiserTest {
 
     private final ImageSet training = TrainingSubset.materialize(TestData.mnist(),
-            new DataSpec("mnist", 16, 10, null, LabelMode.TRUE, 10, 0L, DataSpec.AREA, null), 30).images();
+            Json.readStrict("""
+                    {"dataset": "mnist", "resolution": 16, "classes": 10, "labelMode": "true", "labelClasses": 10,
+                     "labelSeed": 0, "resampling": "area"}""", DataSpec.class), 30).images();
 
     @Test
     void returnsTheNearestTrainingImageAtSmallSigma() {

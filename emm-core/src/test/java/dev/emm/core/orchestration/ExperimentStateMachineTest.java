@@ -16,12 +16,8 @@ import dev.emm.core.metric.MemorizationMetric;
 import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.optimum.OptimalDenoiser;
 import dev.emm.core.sampling.EdmHeunSampler;
-import dev.emm.core.spec.DataSpec;
+import dev.emm.core.spec.EarlyStopRule;
 import dev.emm.core.spec.ExperimentSpec;
-import dev.emm.core.spec.LabelMode;
-import dev.emm.core.spec.ModelSpec;
-import dev.emm.core.spec.SamplingSpec;
-import dev.emm.core.spec.SearchSpec;
 import dev.emm.core.spec.SpecValidator;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -32,10 +28,11 @@ import org.junit.jupiter.api.Test;
 class ExperimentStateMachineTest {
 
     private static ExperimentSpec optimumSpec(int min, int max) {
-        return SpecValidator.validated(new ExperimentSpec("optimum", new DataSpec("mnist", 8, 10, null, LabelMode.NONE,
-                null, null, null, null), new ModelSpec("optimum", null, null, null, null, null, null, null), null,
-                new SamplingSpec(60, null, null, null, null, null, null, null, null, null, 60),
-                new SearchSpec(null, min, max, null, null, 2.0)));
+        return SpecValidator.validated(Json.readStrict("""
+                {"name": "optimum", "data": {"dataset": "mnist", "resolution": 8, "classes": 10, "labelMode": "none"},
+                 "model": {"kind": "optimum"}, "sampling": {"sampleCount": 60, "batchSize": 60},
+                 "search": {"minSize": %d, "maxSize": %d, "growthFactor": 2.0}}""".formatted(min, max),
+                ExperimentSpec.class));
     }
 
     /** Trains (optimum), samples and measures one run with the real core science. */
@@ -139,8 +136,9 @@ class ExperimentStateMachineTest {
 
     /** The default preset's search with the given early-stop settings. */
     private static ExperimentSpec smallPreset(String earlyStop, Integer plateauSnapshots) {
-        return SpecValidator.validated(new ExperimentSpec(null, null, null, null, null,
-                new SearchSpec(null, null, null, null, null, null, earlyStop, plateauSnapshots), "small-ddpmpp-mnist"));
+        return SpecValidator.validated(Json.readStrict("""
+                {"preset": "small-ddpmpp-mnist", "search": {"earlyStop": %s, "plateauSnapshots": %s}}"""
+                .formatted(earlyStop == null ? "null" : "\"" + earlyStop + "\"", plateauSnapshots), ExperimentSpec.class));
     }
 
     /**
@@ -215,7 +213,7 @@ class ExperimentStateMachineTest {
     @Test
     void thePlateauRuleCanMoveTheDefaultBracketSoTheDefaultPresetLeavesItOff() {
         assertEquals(0, smallPreset(null, null).search().plateauSnapshots());
-        assertEquals(SearchSpec.STOP_ON_RATIO, smallPreset(null, null).search().earlyStop());
+        assertEquals(EarlyStopRule.RATIO, smallPreset(null, null).search().earlyStop());
         // |D| = 45 measures 0.852 [0.803, 0.890], then 0.867 and 0.875, both inside that interval: a
         // 3-snapshot plateau rule stops it at snapshot 6, before its 0.906 at snapshot 7, so the search
         // bisects below 45 and the bracket becomes [27, 45) instead of [45, 76).

@@ -1,5 +1,6 @@
 package dev.emm.core.sampling;
 
+import dev.emm.core.json.Json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,10 @@ class EdmHeunSamplerTest {
     }
 
     private static TrainingSubset subset(int size, LabelMode mode) {
-        return TrainingSubset.materialize(TestData.mnist(), new DataSpec("mnist", 8, 10, null, mode, 10, 0L, DataSpec.AREA, null), size);
+        DataSpec data = Json.readStrict("""
+                {"dataset": "mnist", "resolution": 8, "classes": 10, "labelMode": "%s", "labelClasses": 10,
+                 "labelSeed": 0, "resampling": "area"}""".formatted(mode.wireName()), DataSpec.class);
+        return TrainingSubset.materialize(TestData.mnist(), data, size);
     }
 
     /** A denoiser that only declares a supported noise range. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.search.EarlyStop.Decision;
 import dev.emm.core.search.EarlyStop.Verdict;
+import dev.emm.core.spec.EarlyStopRule;
 import dev.emm.core.spec.SearchSpec;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +17,7 @@ class EarlyStopTest {
 
     private static final int SAMPLES = 256;
 
-    private static SearchSpec search(String earlyStop, int plateauSnapshots) {
+    private static SearchSpec search(EarlyStopRule earlyStop, int plateauSnapshots) {
         return new SearchSpec(0.1, 16, 1024, 1.0, 1, 8.0, earlyStop, plateauSnapshots);
     }
 
@@ -46,9 +47,9 @@ class EarlyStopTest {
     void theDefaultPresetsSmallestSizeIsDecidedAtItsSecondOfThreeSnapshots() {
         // |D| = 16 in the default run: 0.965 (247 of 256) at snapshot 2, Wilson interval [0.935, 0.981].
         Map<Integer, MemorizationSummary> run16 = curve(150, 247, 250);
-        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 2)), firstDecision(search("ratio", 0), run16));
-        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 2)), firstDecision(search("ciLow", 0), run16));
-        assertEquals(Optional.empty(), firstDecision(search("off", 0), run16));
+        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 2)), firstDecision(search(EarlyStopRule.RATIO, 0), run16));
+        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 2)), firstDecision(search(EarlyStopRule.CI_LOW, 0), run16));
+        assertEquals(Optional.empty(), firstDecision(search(EarlyStopRule.OFF, 0), run16));
     }
 
     @Test
@@ -56,13 +57,13 @@ class EarlyStopTest {
         // 0.906 (232 of 256) reaches 0.9, its lower bound 0.864 does not; 0.953 (244) has lower bound 0.919.
         Map<Integer, MemorizationSummary> run45 = curve(120, 200, 232, 238, 244);
         assertEquals(0.864, run45.get(3).ciLow(), 0.001);
-        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 3)), firstDecision(search("ratio", 0), run45));
-        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 5)), firstDecision(search("ciLow", 0), run45));
+        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 3)), firstDecision(search(EarlyStopRule.RATIO, 0), run45));
+        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 5)), firstDecision(search(EarlyStopRule.CI_LOW, 0), run45));
     }
 
     @Test
     void aRatioOfExactlyOneMinusEpsMemorizes() {
-        SearchSpec search = new SearchSpec(0.1, 10, 640, 0.25, 1, 2.0, "ratio", 0);
+        SearchSpec search = new SearchSpec(0.1, 10, 640, 0.25, 1, 2.0, EarlyStopRule.RATIO, 0);
         Map<Integer, MemorizationSummary> exact = Map.of(1, MemorizationSummary.of(90, 100));
         assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 1)), EarlyStop.decide(search, exact));
         Map<Integer, MemorizationSummary> below = Map.of(1, MemorizationSummary.of(89, 100));
@@ -73,37 +74,37 @@ class EarlyStopTest {
     void aPlateauBelowTheLineIsDecidedNotMemorizingOnlyWhenTheRuleIsOn() {
         // 0.703, 0.723, 0.711: the later two stay inside the first's interval [0.645, 0.755].
         Map<Integer, MemorizationSummary> flat = curve(180, 185, 182, 183);
-        assertEquals(Optional.of(new Decision(Verdict.NOT_MEMORIZING, 3)), firstDecision(search("ratio", 3), flat));
-        assertEquals(Optional.of(new Decision(Verdict.NOT_MEMORIZING, 2)), firstDecision(search("ratio", 2), flat));
-        assertEquals(Optional.empty(), firstDecision(search("ratio", 0), flat));
+        assertEquals(Optional.of(new Decision(Verdict.NOT_MEMORIZING, 3)), firstDecision(search(EarlyStopRule.RATIO, 3), flat));
+        assertEquals(Optional.of(new Decision(Verdict.NOT_MEMORIZING, 2)), firstDecision(search(EarlyStopRule.RATIO, 2), flat));
+        assertEquals(Optional.empty(), firstDecision(search(EarlyStopRule.RATIO, 0), flat));
     }
 
     @Test
     void aCurveStillRisingBeyondItsIntervalsIsNotAPlateau() {
         // The default run's |D| = 128 rose 0.000, 0.004, 0.027, ... to 0.285 at its last snapshot.
         Map<Integer, MemorizationSummary> rising = curve(0, 1, 7, 20, 40, 73);
-        assertEquals(Optional.empty(), firstDecision(search("ratio", 3), rising));
+        assertEquals(Optional.empty(), firstDecision(search(EarlyStopRule.RATIO, 3), rising));
         // 0.500, 0.547, 0.598, 0.602, 0.605: 0.598 leaves the first interval [0.439, 0.561]; from the second on it is flat.
         Map<Integer, MemorizationSummary> slowing = curve(128, 140, 153, 154, 155);
-        assertEquals(Optional.of(new Decision(Verdict.NOT_MEMORIZING, 4)), firstDecision(search("ratio", 3), slowing));
+        assertEquals(Optional.of(new Decision(Verdict.NOT_MEMORIZING, 4)), firstDecision(search(EarlyStopRule.RATIO, 3), slowing));
     }
 
     @Test
     void aRunThatReachedTheLineOnceIsNeverDecidedNotMemorizing() {
         // With early stop off the run memorizes by its best snapshot; the plateau rule must not fire after it.
         Map<Integer, MemorizationSummary> peaked = curve(232, 200, 201, 200);
-        assertEquals(Optional.empty(), firstDecision(search("off", 3), peaked));
-        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 1)), firstDecision(search("ratio", 3), peaked));
+        assertEquals(Optional.empty(), firstDecision(search(EarlyStopRule.OFF, 3), peaked));
+        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 1)), firstDecision(search(EarlyStopRule.RATIO, 3), peaked));
     }
 
     @Test
     void snapshotsMeasuredOutOfOrderAreDecidedByTheEarliestDecidingSnapshot() {
         Map<Integer, MemorizationSummary> gaps = new TreeMap<>(Map.of(4, MemorizationSummary.of(240, SAMPLES),
                 2, MemorizationSummary.of(236, SAMPLES)));
-        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 2)), EarlyStop.decide(search("ratio", 3), gaps));
+        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 2)), EarlyStop.decide(search(EarlyStopRule.RATIO, 3), gaps));
         Map<Integer, MemorizationSummary> plateauWithGap = new TreeMap<>(curve(180, 185, 182));
         plateauWithGap.remove(2);
-        assertEquals(Optional.empty(), EarlyStop.decide(search("ratio", 3), plateauWithGap),
+        assertEquals(Optional.empty(), EarlyStop.decide(search(EarlyStopRule.RATIO, 3), plateauWithGap),
                 "a window with an unmeasured snapshot decides nothing");
     }
 
@@ -115,7 +116,7 @@ class EarlyStopTest {
     @Test
     void stoppingOnTheRatioNeverChangesARunsVerdict() {
         Random random = new Random(12);
-        SearchSpec search = search("ratio", 0);
+        SearchSpec search = search(EarlyStopRule.RATIO, 0);
         for (int trial = 0; trial < 20_000; trial++) {
             int[] counts = new int[1 + random.nextInt(12)];
             for (int i = 0; i < counts.length; i++) {

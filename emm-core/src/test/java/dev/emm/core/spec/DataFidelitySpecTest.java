@@ -29,13 +29,13 @@ class DataFidelitySpecTest {
 
     @Test
     void lanczosIsTheDefaultAndTheMnistPresetsKeepBlockAveraging() {
-        assertEquals("lanczos", validated("{}").data().resampling());
-        assertEquals("lanczos", validated("{\"preset\":\"paper-ddpmpp-vp\"}").data().resampling());
-        assertEquals("area", validated("{\"preset\":\"small-ddpmpp-mnist\"}").data().resampling());
-        assertEquals("area", validated("{\"preset\":\"optimum-mnist\"}").data().resampling());
-        assertEquals("lanczos", validated("{\"preset\":\"small-ddpmpp-mnist\",\"data\":{\"resampling\":\"lanczos\"}}")
+        assertEquals(ResamplingMethod.LANCZOS, validated("{}").data().resampling());
+        assertEquals(ResamplingMethod.LANCZOS, validated("{\"preset\":\"paper-ddpmpp-vp\"}").data().resampling());
+        assertEquals(ResamplingMethod.AREA, validated("{\"preset\":\"small-ddpmpp-mnist\"}").data().resampling());
+        assertEquals(ResamplingMethod.AREA, validated("{\"preset\":\"optimum-mnist\"}").data().resampling());
+        assertEquals(ResamplingMethod.LANCZOS, validated("{\"preset\":\"small-ddpmpp-mnist\",\"data\":{\"resampling\":\"lanczos\"}}")
                 .data().resampling());
-        InvalidSpecException bad = assertThrows(InvalidSpecException.class,
+        Json.MalformedJsonException bad = assertThrows(Json.MalformedJsonException.class,
                 () -> validated("{\"data\":{\"resampling\":\"bicubic\"}}"));
         assertEquals("data.resampling", bad.field());
         assertTrue(bad.getMessage().contains("got 'bicubic'"), bad.getMessage());
@@ -104,14 +104,16 @@ class DataFidelitySpecTest {
         assertEquals(List.of("model.attnResolutions"),
                 fields("{\"data\":{\"resolution\":32},\"model\":{\"attnResolutions\":[2]}}"));
         // A model completed without its experiment (a training run given its images) is checked the same way.
-        ModelSpec twoLevels = new ModelSpec("ddpmpp", 16, List.of(1, 2), 1, List.of(4), 0.0, null, null);
+        ModelSpec twoLevels = Json.readStrict("""
+                {"kind": "ddpmpp", "modelChannels": 16, "channelMult": [1, 2], "numBlocks": 1, "attnResolutions": [4],
+                 "dropout": 0}""", ModelSpec.class);
         assertEquals(List.of(4), SpecValidator.completedModel(twoLevels, 8).attnResolutions());
         assertEquals("model.attnResolutions",
                 assertThrows(InvalidSpecException.class, () -> SpecValidator.completedModel(twoLevels, 16)).field());
         assertEquals(List.of(16), SpecValidator.completedModel(
-                new ModelSpec("ddpmpp", 16, null, null, null, null, null, null), 32).attnResolutions());
+                Json.readStrict("{\"kind\": \"ddpmpp\", \"modelChannels\": 16}", ModelSpec.class), 32).attnResolutions());
         // The optimal denoiser has no network, so its attention field is never checked.
-        assertEquals("optimum", validated("{\"data\":{\"resolution\":8},\"model\":{\"kind\":\"optimum\","
+        assertEquals(ModelKind.OPTIMUM, validated("{\"data\":{\"resolution\":8},\"model\":{\"kind\":\"optimum\","
                 + "\"attnResolutions\":[16]}}").model().kind());
     }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emm.core.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SpecValidatorTest {
@@ -18,11 +20,11 @@ class SpecValidatorTest {
     @Test
     void anEmptySpecGetsThePaperDefaults() {
         ExperimentSpec spec = SpecValidator.validated(parse("{}"));
-        assertEquals("ddpmpp", spec.model().kind());
+        assertEquals(ModelKind.DDPMPP, spec.model().kind());
         assertEquals(128, spec.model().modelChannels());
         assertEquals(List.of(2, 2, 2), spec.model().channelMult());
         assertEquals(0.13, spec.model().dropout());
-        assertEquals("vp", spec.training().preconditioning());
+        assertEquals(PreconditioningType.VP, spec.training().preconditioning());
         assertEquals(512, spec.training().batchSize());
         assertEquals(40_000L, spec.training().duration());
         assertEquals(10_000, spec.sampling().sampleCount());
@@ -34,9 +36,9 @@ class SpecValidatorTest {
     @Test
     void violationsNameTheirFields() {
         InvalidSpecException error = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
-                "{\"data\":{\"resolution\":12},\"model\":{\"kind\":\"gan\"},\"search\":{\"minSize\":100,\"maxSize\":50}}")));
+                "{\"data\":{\"resolution\":12},\"model\":{\"dropout\":1.5},\"search\":{\"minSize\":100,\"maxSize\":50}}")));
         List<String> fields = error.violations().stream().map(SpecViolation::field).toList();
-        assertEquals(List.of("data.resolution", "model.kind", "search.maxSize"), fields);
+        assertEquals(List.of("data.resolution", "model.dropout", "search.maxSize"), fields);
         assertTrue(error.getMessage().contains("data.resolution: must be a power of two"), error.getMessage());
     }
 
@@ -68,15 +70,15 @@ class SpecValidatorTest {
     @Test
     void earlyStopDefaultsToTheRatioWithThePlateauRuleOff() {
         SearchSpec defaults = SpecValidator.validated(parse("{}")).search();
-        assertEquals("ratio", defaults.earlyStop());
+        assertEquals(EarlyStopRule.RATIO, defaults.earlyStop());
         assertEquals(0, defaults.plateauSnapshots());
         SearchSpec chosen = SpecValidator.validated(parse(
                 "{\"search\":{\"earlyStop\":\"ciLow\",\"plateauSnapshots\":3}}")).search();
-        assertEquals("ciLow", chosen.earlyStop());
+        assertEquals(EarlyStopRule.CI_LOW, chosen.earlyStop());
         assertEquals(3, chosen.plateauSnapshots());
         InvalidSpecException error = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
-                "{\"search\":{\"earlyStop\":\"soon\",\"plateauSnapshots\":1}}")));
-        assertEquals(List.of("search.earlyStop", "search.plateauSnapshots"),
+                "{\"search\":{\"plateauSnapshots\":1}}")));
+        assertEquals(List.of("search.plateauSnapshots"),
                 error.violations().stream().map(SpecViolation::field).toList());
         assertTrue(error.getMessage().contains("must be 0 (off) or between 2 and 100, got 1"), error.getMessage());
     }
@@ -106,6 +108,33 @@ class SpecValidatorTest {
         assertEquals("data.labelMode", badMode.field());
         Json.MalformedJsonException broken = assertThrows(Json.MalformedJsonException.class, () -> parse("{\"data\":"));
         assertTrue(broken.getMessage().contains("end-of-input"), broken.getMessage());
+    }
+
+    @Test
+    void aValueOutsideItsVocabularyNamesTheFieldAndTheValuesItMayTake() {
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{\"model\":{\"kind\":\"gan\"}}", "model.kind: must be one of [optimum, ddpmpp, ncsnpp], got 'gan'");
+        cases.put("{\"model\":{\"embeddingType\":\"rope\"}}",
+                "model.embeddingType: must be one of [positional, fourier], got 'rope'");
+        cases.put("{\"training\":{\"preconditioning\":\"VP\"}}",
+                "training.preconditioning: must be one of [vp, ve, edm], got 'VP'");
+        cases.put("{\"training\":{\"durationUnit\":\"years\"}}",
+                "training.durationUnit: must be one of [epochs, images, steps], got 'years'");
+        cases.put("{\"training\":{\"emaMode\":\"mode5\"}}",
+                "training.emaMode: must be one of [mode1, mode2, mode3, mode4], got 'mode5'");
+        cases.put("{\"training\":{\"dataOrder\":\"sorted\"}}",
+                "training.dataOrder: must be one of [fixed, reshuffle], got 'sorted'");
+        cases.put("{\"data\":{\"resampling\":\"bicubic\"}}",
+                "data.resampling: must be one of [lanczos, area], got 'bicubic'");
+        cases.put("{\"data\":{\"mix\":{\"dataset\":\"mnist\",\"alpha\":0.5,\"classMatch\":\"label\"}}}",
+                "data.mix.classMatch: must be one of [index, name], got 'label'");
+        cases.put("{\"search\":{\"earlyStop\":\"soon\"}}",
+                "search.earlyStop: must be one of [ratio, ciLow, off], got 'soon'");
+        cases.put("{\"search\":{\"earlyStop\":3}}", "search.earlyStop: must be one of [ratio, ciLow, off], got '3'");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Json.MalformedJsonException error = assertThrows(Json.MalformedJsonException.class, () -> parse(c.getKey()));
+            assertEquals(c.getValue(), error.field() + ": " + error.detail(), c.getKey());
+        }
     }
 
     @Test

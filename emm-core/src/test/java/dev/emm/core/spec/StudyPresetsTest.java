@@ -39,9 +39,9 @@ class StudyPresetsTest {
     void aStudyInheritsThePaperDefaultsItDoesNotChange() {
         ExperimentSpec ema = preset("paper-ema");
         ExperimentSpec paper = preset("paper-ddpmpp-vp");
-        assertEquals("mode4", ema.training().emaMode());
+        assertEquals(EmaMode.MODE4, ema.training().emaMode());
         assertEquals(0.999, ema.training().finalEma());
-        assertEquals("mode2", paper.training().emaMode());
+        assertEquals(EmaMode.MODE2, paper.training().emaMode());
         assertEquals(paper.training().warmupEpochs(), ema.training().warmupEpochs());
         assertEquals(paper.training().emaHalfLifeEpochs(), ema.training().emaHalfLifeEpochs());
         assertEquals(paper.model(), ema.model());
@@ -66,13 +66,13 @@ class StudyPresetsTest {
         ExperimentSpec deep = preset("paper-model-depth");
         assertEquals(4, deep.model().numBlocks());
         assertEquals(Collections.nCopies(15, Boolean.TRUE), deep.model().skipConnections());
-        assertEquals("fourier", preset("paper-time-embedding").model().embeddingType().toString().toLowerCase());
+        assertEquals(EmbeddingType.FOURIER, preset("paper-time-embedding").model().embeddingType());
         List<Boolean> top = List.of(true, true, true, false, false, false, false, false, false);
         assertEquals(top, preset("paper-skip-connections").model().skipConnections());
         ExperimentSpec ncsn = preset("paper-skip-connections-ncsnpp");
         assertEquals(top, ncsn.model().skipConnections());
-        assertEquals("ncsnpp", ncsn.model().kind().toString().toLowerCase());
-        assertEquals("ve", ncsn.training().preconditioning().toString().toLowerCase());
+        assertEquals(ModelKind.NCSNPP, ncsn.model().kind());
+        assertEquals(PreconditioningType.VE, ncsn.training().preconditioning());
     }
 
     @Test
@@ -105,7 +105,7 @@ class StudyPresetsTest {
         assertEquals(LabelMode.UNIQUE, preset("paper-labels-unique").data().labelMode());
         ExperimentSpec edm = preset("paper-unique-labels-edm");
         assertEquals(LabelMode.UNIQUE, edm.data().labelMode());
-        assertEquals("edm", edm.training().preconditioning().toString().toLowerCase());
+        assertEquals(PreconditioningType.EDM, edm.training().preconditioning());
         assertEquals(4, edm.model().numBlocks());
         assertEquals(1e-3, edm.training().learningRate());
         // --duration=600 is 600 * |D| / 50 kimg: 12,000 epochs

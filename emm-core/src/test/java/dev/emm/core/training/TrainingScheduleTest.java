@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emm.core.json.Json;
+import dev.emm.core.spec.DataOrder;
+import dev.emm.core.spec.EmaMode;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.TrainingSpec;
@@ -29,14 +31,14 @@ class TrainingScheduleTest {
         static final double EMA_RAMPUP_RATIO = 0.05;
         static final double DURATION = 2000;
         final int batchSize;
-        final String emaMode;
+        final EmaMode emaMode;
         final double finalEma;
         final long totalKimg;
         final long emaHalflifeKimg;
         final long lrRampupKimg;
         final double dataRatio;
 
-        PaperCode(int imageNum, int batchSize, String emaMode, double finalEma) {
+        PaperCode(int imageNum, int batchSize, EmaMode emaMode, double finalEma) {
             this.batchSize = batchSize;
             this.emaMode = emaMode;
             this.finalEma = finalEma;
@@ -58,24 +60,18 @@ class TrainingScheduleTest {
         double emaBeta(long curNimg) {
             double emaHalflifeNimg = emaHalflifeKimg * 1000;
             emaHalflifeNimg = Math.min(emaHalflifeNimg, curNimg * EMA_RAMPUP_RATIO);
-            switch (emaMode) {
-                case "mode1":
-                    return Math.pow(0.5, batchSize / Math.max(emaHalflifeNimg, 1e-8));
-                case "mode2":
-                    return Math.pow(0.5, 512 / Math.max(emaHalflifeNimg, 1e-8) / dataRatio);
-                case "mode3":
-                    return Math.pow(0.5, batchSize / 500.0 / 1000);
-                case "mode4":
-                    double emaConstant = Math.pow(0.5, batchSize / 500.0 / 1000);
-                    return finalEma / emaConstant
-                            * Math.pow(0.5, batchSize / Math.max(emaHalflifeNimg, 1e-8) / dataRatio);
-                default:
-                    throw new AssertionError(emaMode);
-            }
+            double emaConstant = Math.pow(0.5, batchSize / 500.0 / 1000);
+            return switch (emaMode) {
+                case MODE1 -> Math.pow(0.5, batchSize / Math.max(emaHalflifeNimg, 1e-8));
+                case MODE2 -> Math.pow(0.5, 512 / Math.max(emaHalflifeNimg, 1e-8) / dataRatio);
+                case MODE3 -> emaConstant;
+                case MODE4 -> finalEma / emaConstant
+                        * Math.pow(0.5, batchSize / Math.max(emaHalflifeNimg, 1e-8) / dataRatio);
+            };
         }
     }
 
-    static TrainingSpec paperTraining(int batch, String emaMode, double finalEma) {
+    static TrainingSpec paperTraining(int batch, EmaMode emaMode, double finalEma) {
         String json = "{\"preset\":\"paper-ddpmpp-vp\",\"training\":{\"batchSize\":" + batch + ",\"emaMode\":\""
                 + emaMode + "\",\"finalEma\":" + finalEma + "}}";
         return SpecValidator.validated(Json.readStrict(json.getBytes(StandardCharsets.UTF_8), ExperimentSpec.class))
@@ -104,7 +100,7 @@ class TrainingScheduleTest {
         int compared = 0;
         for (int size : new int[] {100, 1000, 50_000}) {
             for (int batch : new int[] {128, 512}) {
-                for (String mode : new String[] {"mode1", "mode2", "mode3", "mode4"}) {
+                for (EmaMode mode : EmaMode.values()) {
                     for (double finalEma : new double[] {0.99929, 0.9}) {
                         PaperCode paper = new PaperCode(size, batch, mode, finalEma);
                         TrainingSchedule schedule = TrainingSchedule.of(paperTraining(batch, mode, finalEma), size);
@@ -129,34 +125,36 @@ class TrainingScheduleTest {
     @Test
     void derivedCountsTruncateToWholeKimgAsTrainPyDoes() {
         for (int size : new int[] {4, 5, 50, 99, 100, 101, 999, 1000, 1001, 1099, 4999, 50_000}) {
-            PaperCode paper = new PaperCode(size, 512, "mode2", 0.99929);
-            TrainingSchedule schedule = TrainingSchedule.of(paperTraining(512, "mode2", 0.99929), size);
+            PaperCode paper = new PaperCode(size, 512, EmaMode.MODE2, 0.99929);
+            TrainingSchedule schedule = TrainingSchedule.of(paperTraining(512, EmaMode.MODE2, 0.99929), size);
             assertEquals(paper.lrRampupKimg * 1000, schedule.warmupImages(), "warm-up at |D| " + size);
             assertEquals(paper.emaHalflifeKimg * 1000, schedule.emaHalfLifeImages(), "half-life at |D| " + size);
             assertEquals(paper.totalKimg * 1000, schedule.totalImages(), "duration at |D| " + size);
             assertEquals(paper.emaHalflifeKimg > 0, schedule.emaActive(), "EMA at |D| " + size);
         }
         // 1,001 images: int(200.2) = 200 kimg, not 200.2 epochs
-        assertEquals(200_000, TrainingSchedule.of(paperTraining(512, "mode2", 0.99929), 1001).warmupImages());
+        assertEquals(200_000, TrainingSchedule.of(paperTraining(512, EmaMode.MODE2, 0.99929), 1001).warmupImages());
         // without truncation the same spec counts whole images
-        TrainingSpec exact = new TrainingSpec(null, null, null, 512, null, null, null, null, null, null, null, null,
-                null, null, null, null, 200.0, 10.0, "mode2", null, false, null);
+        TrainingSpec exact = Json.readStrict("""
+                {"batchSize": 512, "warmupEpochs": 200, "emaHalfLifeEpochs": 10, "emaMode": EmaMode.MODE2,
+                 "truncateToKimg": false}""", TrainingSpec.class);
         assertEquals(200_200, TrainingSchedule.of(exact, 1001).warmupImages());
         assertEquals(10_010.0, TrainingSchedule.of(exact, 1001).emaHalfLifeImages());
     }
 
     @Test
     void belowOneHundredImagesThePapersHalfLifeIsZeroAndItsEmaIsTheWeights() {
-        TrainingSchedule schedule = TrainingSchedule.of(paperTraining(512, "mode2", 0.99929), 50);
+        TrainingSchedule schedule = TrainingSchedule.of(paperTraining(512, EmaMode.MODE2, 0.99929), 50);
         assertFalse(schedule.emaActive());
         assertEquals(0.0, schedule.emaBeta(512_000));
-        assertEquals(new PaperCode(50, 512, "mode2", 0.99929).emaBeta(512_000), schedule.emaBeta(512_000));
+        assertEquals(new PaperCode(50, 512, EmaMode.MODE2, 0.99929).emaBeta(512_000), schedule.emaBeta(512_000));
     }
 
     @Test
     void anImageCountedSpecKeepsTodaysRule() {
-        TrainingSpec old = new TrainingSpec("vp", 2e-3, 40L, 6, null, null, null, null, 200.0, null, 5L, "steps", 24L,
-                null, null);
+        TrainingSpec old = Json.readStrict("""
+                {"preconditioning": "vp", "learningRate": 2e-3, "warmupImages": 40, "batchSize": 6,
+                 "emaHalfLifeImages": 200, "seed": 5, "durationUnit": "steps", "duration": 24}""", TrainingSpec.class);
         TrainingSchedule schedule = TrainingSchedule.of(old, 10);
         for (long images = 0; images < 24 * 6; images += 6) {
             assertEquals(2e-3 * Math.min((double) images / 40, 1.0), schedule.learningRate(images));
@@ -164,15 +162,16 @@ class TrainingScheduleTest {
         }
         assertEquals(144, schedule.totalImages());
         assertFalse(schedule.fixedDataOrder());
-        TrainingSchedule noWarmUp = TrainingSchedule.of(new TrainingSpec("edm", 2e-3, 0L, 6, null, null, null, null,
-                null, 0.0, 5L, "steps", 24L, null, null), 10);
+        TrainingSchedule noWarmUp = TrainingSchedule.of(Json.readStrict("""
+                {"preconditioning": "edm", "learningRate": 2e-3, "warmupImages": 0, "batchSize": 6, "emaDecay": 0,
+                 "seed": 5, "durationUnit": "steps", "duration": 24}""", TrainingSpec.class), 10);
         assertEquals(2e-3, noWarmUp.learningRate(0));
         assertFalse(noWarmUp.emaActive());
     }
 
     @Test
     void thePaperPresetAtOneThousandImages() {
-        TrainingSchedule.Summary s = TrainingSchedule.of(paperTraining(512, "mode2", 0.99929), 1000).summary();
+        TrainingSchedule.Summary s = TrainingSchedule.of(paperTraining(512, EmaMode.MODE2, 0.99929), 1000).summary();
         assertEquals(200_000, s.warmupImages());
         assertEquals(200.0, s.warmupEpochs());
         assertEquals(391, s.warmupSteps());
@@ -189,6 +188,6 @@ class TrainingScheduleTest {
         assertEquals(40_000_000, s.totalImages());
         assertEquals(78_125, s.totalSteps());
         assertEquals(40_000.0, s.epochs());
-        assertEquals("fixed", s.dataOrder());
+        assertEquals(DataOrder.FIXED, s.dataOrder());
     }
 }

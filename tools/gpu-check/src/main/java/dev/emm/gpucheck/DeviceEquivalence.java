@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.djl.DiffusionModel;
 import dev.emm.djl.DjlRuntime;
 import dev.emm.djl.Networks;
@@ -65,7 +66,7 @@ final class DeviceEquivalence {
     private DeviceEquivalence() {
     }
 
-    static Result compare(ModelSpec model, String preconditioning, int channels, int resolution, int batch, long seed,
+    static Result compare(ModelSpec model, PreconditioningType preconditioning, int channels, int resolution, int batch, long seed,
                           Device a, Device b) {
         Side sa = evaluate(model, preconditioning, channels, resolution, batch, seed, a);
         Side sb = evaluate(model, preconditioning, channels, resolution, batch, seed, b);
@@ -74,10 +75,10 @@ final class DeviceEquivalence {
                 l2Difference(sa.gradient(), sb.gradient()) / l2(sa.gradient()));
     }
 
-    static Side evaluate(ModelSpec model, String preconditioningName, int channels, int resolution, int batch, long seed,
-                         Device device) {
+    static Side evaluate(ModelSpec model, PreconditioningType preconditioningType, int channels, int resolution,
+                         int batch, long seed, Device device) {
         Engine engine = DjlRuntime.engine();
-        Preconditioning preconditioning = Preconditioning.of(preconditioningName);
+        Preconditioning preconditioning = Preconditioning.of(preconditioningType);
         int d = channels * resolution * resolution;
         SplittableRandom random = new SplittableRandom(seed);
         float[] clean = new float[batch * d];

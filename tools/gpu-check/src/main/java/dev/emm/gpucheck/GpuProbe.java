@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.SamplingSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.djl.DjlRuntime;
@@ -111,12 +112,12 @@ public final class GpuProbe {
                 s.batchSize());
         int channels = "mnist".equalsIgnoreCase(spec.data().dataset()) ? 1 : 3;
         int resolution = spec.data().resolution();
-        String preconditioning = spec.training().preconditioning();
+        PreconditioningType preconditioning = spec.training().preconditioning();
         int batch = o.batch() != null ? o.batch() : spec.training().batchSize();
         r.put("preset", preset);
         r.set("model", JSON.valueToTree(model));
         r.put("image", channels + "x" + resolution + "x" + resolution);
-        r.put("preconditioning", preconditioning);
+        r.put("preconditioning", preconditioning.toString());
         out.printf(Locale.ROOT, "%n== %s: %s, %dx%dx%d, %s preconditioning, float32%n", preset, describe(model),
                 channels, resolution, resolution, preconditioning);
         boolean ok = true;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.SamplingSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,11 +52,11 @@ final class ReferenceRunner {
     }
 
     /** {@code sampling} is the schedule EMM's side samples with, so both sides run the same Heun steps. */
-    JsonNode sample(String preconditioning, SamplingSpec sampling, ObjectNode model, int channels, int resolution,
+    JsonNode sample(PreconditioningType preconditioning, SamplingSpec sampling, ObjectNode model, int channels, int resolution,
                     int count, int batch, String device) throws IOException {
         ObjectNode c = base(device);
         c.set("model", model);
-        c.put("preconditioning", preconditioning);
+        c.put("preconditioning", preconditioning.toString());
         c.put("channels", channels);
         c.put("resolution", resolution);
         c.put("labelDim", 0);

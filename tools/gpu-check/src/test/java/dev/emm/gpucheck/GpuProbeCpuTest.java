@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.ModelSpec;
+import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.SpecValidator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -66,12 +67,12 @@ class GpuProbeCpuTest {
 
     @Test
     void sameDeviceTwiceGivesTheSameLossOutputAndGradient() {
-        ExperimentSpec spec = SpecValidator.validated(new ExperimentSpec(null, null, null, null, null, null,
-                "small-ddpmpp-mnist"));
+        ExperimentSpec spec = SpecValidator.validated(Json.readStrict("{\"preset\": \"small-ddpmpp-mnist\"}",
+                ExperimentSpec.class));
         ModelSpec m = spec.model();
         ModelSpec model = new ModelSpec(m.kind(), 8, m.channelMult(), m.numBlocks(), m.attnResolutions(), m.dropout(),
                 m.embeddingType(), m.skipConnections());
-        DeviceEquivalence.Result r = DeviceEquivalence.compare(model, "edm", 1, 16, 3, 7, Device.cpu(), Device.cpu());
+        DeviceEquivalence.Result r = DeviceEquivalence.compare(model, PreconditioningType.EDM, 1, 16, 3, 7, Device.cpu(), Device.cpu());
         assertTrue(r.a().loss() > 0 && Double.isFinite(r.a().loss()));
         assertEquals(78_177, r.a().gradient().length);
         assertTrue(DeviceEquivalence.l2(r.a().gradient()) > 0);
