@@ -136,7 +136,7 @@ class TrainingScheduleTest {
         assertEquals(200_000, TrainingSchedule.of(paperTraining(512, EmaMode.MODE2, 0.99929), 1001).warmupImages());
         // without truncation the same spec counts whole images
         TrainingSpec exact = Json.readStrict("""
-                {"batchSize": 512, "warmupEpochs": 200, "emaHalfLifeEpochs": 10, "emaMode": EmaMode.MODE2,
+                {"batchSize": 512, "warmupEpochs": 200, "emaHalfLifeEpochs": 10, "emaMode": "mode2",
                  "truncateToKimg": false}""", TrainingSpec.class);
         assertEquals(200_200, TrainingSchedule.of(exact, 1001).warmupImages());
         assertEquals(10_010.0, TrainingSchedule.of(exact, 1001).emaHalfLifeImages());
