@@ -20,6 +20,10 @@ import java.util.Optional;
  * {@code {"preset": "paper-ddpmpp-vp", "search": {"maxSize": 4000}}} changes one field only. A field
  * that is one of several ways to say the same thing (a warm-up in images or in epochs) replaces the
  * preset's other ways, so {@code {"training": {"warmupImages": 0}}} overrides a preset's warmupEpochs.
+ *
+ * <p>A preset file holds no defaults: what it leaves out comes from the preset it starts from, then
+ * from the spec records' {@code withDefaults()}, so each of its fields changes the result
+ * ({@code PresetFilesTest}).
  */
 public final class Presets {
 
