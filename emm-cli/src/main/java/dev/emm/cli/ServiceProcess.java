@@ -82,11 +82,6 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    static ServiceProcess attach(String service, int port, Path logFile, long pid) {
-        return new ServiceProcess(service, port, logFile,
-                ProcessHandle.of(pid).orElseThrow(() -> new CliException(service + " (pid " + pid + ") is not running")));
-    }
-
     String service() {
         return service;
     }

@@ -27,10 +27,6 @@ public final class StorageLayout {
         return "experiments/" + experimentId + "/";
     }
 
-    public static String experimentSpec(String experimentId) {
-        return experimentPrefix(experimentId) + "spec.json";
-    }
-
     public static String experimentState(String experimentId) {
         return experimentPrefix(experimentId) + "state.json";
     }

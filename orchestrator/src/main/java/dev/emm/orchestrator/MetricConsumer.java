@@ -1,0 +1,28 @@
+package dev.emm.orchestrator;
+
+import dev.emm.core.events.MetricComputed;
+import dev.emm.core.events.Topics;
+import dev.emm.core.json.Json;
+import dev.emm.service.EventMeters;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** A snapshot's memorization ratio from the metric service: it advances the experiment's search. */
+@ApplicationScoped
+public class MetricConsumer {
+
+    @Inject
+    Orchestrator orchestrator;
+
+    @Inject
+    EventMeters meters;
+
+    @Incoming("metric-results")
+    @Blocking
+    public void onMetric(String payload) {
+        orchestrator.onMetric(Json.read(payload, MetricComputed.class));
+        meters.handled(Topics.METRIC_RESULTS, "ok");
+    }
+}
