@@ -8,6 +8,7 @@ import dev.emm.core.metric.NeighbourDistances;
 import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.orchestration.RunRecord;
 import dev.emm.core.search.EmmResult;
+import dev.emm.core.search.SearchCostModel;
 import dev.emm.core.search.SizePoint;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.storage.StorageLayout;
@@ -149,12 +150,24 @@ public final class ExperimentReport {
                     .append("</td><td class=\"images\">").append(images).append("</td></tr>\n");
         }
         html.append("<tr class=\"total\"><td colspan=\"4\">total</td><td class=\"images\">").append(total)
-                .append("</td></tr>\n</table>\n<p class=\"note\">");
+                .append("</td></tr>\n");
+        if (!optimum) {
+            long grid = gridImages(spec, runs);
+            html.append("<tr class=\"grid-cost\"><td colspan=\"4\">the paper's grid over the same sizes</td>"
+                    + "<td class=\"images\">").append(grid).append("</td></tr>\n");
+        }
+        html.append("</table>\n<p class=\"note\">");
         html.append(optimum ? "The optimal denoiser is closed form: no training."
                 : "Images trained up to the run's last measured snapshot, from the training schedule "
-                        + "(snapshot every " + spec.training().snapshotEveryImages() + " images).");
+                        + "(snapshot every " + spec.training().snapshotEveryImages() + " images). The paper's "
+                        + "grid procedure trains every one of these sizes to its end, without early stop.");
         return html.append(" Wall and CPU time per stage are not recorded in the experiment's state.</p>\n</section>\n")
                 .toString();
+    }
+
+    /** The grid procedure over the sizes this experiment measured: each run trained to its end. */
+    static long gridImages(ExperimentSpec spec, List<RunRecord> runs) {
+        return SearchCostModel.of(spec.training()).grid(runs.stream().map(RunRecord::size).toList());
     }
 
     /** The schedule's images up to the last measured snapshot (all of them once the run has ended). */

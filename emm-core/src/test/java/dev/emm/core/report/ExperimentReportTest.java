@@ -12,7 +12,9 @@ import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.metric.NeighbourDistances;
 import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.orchestration.RunRecord;
+import dev.emm.core.search.EarlyStop;
 import dev.emm.core.search.EmmResult;
+import dev.emm.core.search.SearchCostModel;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.storage.StorageLayout;
@@ -164,6 +166,31 @@ class ExperimentReportTest {
     }
 
     @Test
+    void computeTableSumsTheRunsAndPricesThePapersGridOverTheSameSizesWithTheCostModel() {
+        ExperimentSpec spec = SpecValidator.validated(Json.read("""
+                {"data": {"dataset": "mnist", "resolution": 16},
+                 "model": {"kind": "ddpmpp"},
+                 "training": {"durationUnit": "epochs", "duration": 50, "batchSize": 8, "snapshotEveryImages": 200}}
+                """, ExperimentSpec.class));
+        RunRecord stopped = RunRecord.started(16, "x-n16-s0").withSnapshot(1, false, MemorizationSummary.of(1, 2))
+                .withSnapshot(2, false, MemorizationSummary.of(2, 2))
+                .decided(new EarlyStop.Decision(EarlyStop.Verdict.MEMORIZING, 2));
+        RunRecord ended = RunRecord.started(32, "x-n32-s0");
+        for (int snapshot = 1; snapshot <= 8; snapshot++) {
+            ended = ended.withSnapshot(snapshot, snapshot == 8, MemorizationSummary.of(0, 2));
+        }
+        ExperimentState state = new ExperimentState(ExperimentState.VERSION, "x", spec, ExperimentState.RUNNING,
+                List.of(16, 32), Map.of(16, stopped, 32, ended), null, null);
+        String html = ExperimentReport.html(state, key -> Optional.empty());
+        assertEquals(400, cell(html, "x-n16-s0"), "two snapshots of 200 images");
+        assertEquals(1600, cell(html, "x-n32-s0"), "50 epochs of 32 images");
+        assertEquals(2000, rowNumber(html, "total"));
+        long grid = SearchCostModel.of(spec.training()).grid(List.of(16, 32));
+        assertEquals(50 * 16 + 50 * 32, grid);
+        assertEquals(grid, rowNumber(html, "grid-cost"), "the cost model's figure for the measured sizes");
+    }
+
+    @Test
     void aRunningExperimentWithNothingMeasuredYetHasAReportThatSaysSo() {
         ExperimentState finished = state();
         RunRecord training = RunRecord.started(10, ID + "-n10-s0");
@@ -261,6 +288,20 @@ class ExperimentReportTest {
             sizes.add(Integer.parseInt(((Element) groups.item(i)).getAttribute("data-size")));
         }
         return sizes;
+    }
+
+    private static long cell(String html, String runId) {
+        Matcher row = Pattern.compile("<td>" + Pattern.quote(runId) + "</td>.*?<td class=\"images\">(\\d+)</td>")
+                .matcher(html);
+        assertTrue(row.find(), "compute row of " + runId);
+        return Long.parseLong(row.group(1));
+    }
+
+    private static long rowNumber(String html, String cssClass) {
+        Matcher row = Pattern.compile("<tr class=\"" + cssClass + "\">.*?<td class=\"images\">(\\d+)</td>")
+                .matcher(html);
+        assertTrue(row.find(), "row " + cssClass);
+        return Long.parseLong(row.group(1));
     }
 
     private static int count(String text, String part) {

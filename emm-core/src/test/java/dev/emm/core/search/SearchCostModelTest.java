@@ -14,9 +14,10 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The search's training cost against the paper's grid procedure, in the paper's cost unit: a run
- * at |D| trains a fixed number of epochs, so it costs epochs x |D| images (DiffMemorize's train.py:
- * total_kimg = duration x |D| / 50, i.e. 40k epochs at every size), and the epochs cancel.
+ * The search's training cost against the paper's grid procedure, in the paper's cost unit
+ * ({@link SearchCostModel#inEpochs()}): a run at |D| trains a fixed number of epochs, so it costs
+ * epochs x |D| images (DiffMemorize's train.py: total_kimg = duration x |D| / 50, i.e. 40k epochs at
+ * every size), and the epochs cancel.
  *
  * <p>The grid procedure trains every size of the paper's grid to the end and takes each run's
  * best snapshot; its bracket is the last memorizing grid size and the next one. The search is
@@ -36,6 +37,7 @@ class SearchCostModelTest {
     private static final double EPS = 0.1;
     private static final int SNAPSHOTS = 20;
     private static final int CROSSINGS = 48;
+    private static final SearchCostModel COST = SearchCostModel.inEpochs();
 
     /**
      * The size grids of the paper's figures (DiffMemorize docs/memorize_data_dim.png: 0.5k..4k at
@@ -66,12 +68,16 @@ class SearchCostModelTest {
             return multiples[multiples.length - 1] * unit;
         }
 
-        long cost() {
-            long sum = 0;
+        List<Integer> sizes() {
+            List<Integer> sizes = new ArrayList<>();
             for (int m : multiples) {
-                sum += (long) m * unit;
+                sizes.add(m * unit);
             }
-            return sum;
+            return sizes;
+        }
+
+        long cost() {
+            return COST.grid(sizes());
         }
     }
 
@@ -142,7 +148,7 @@ class SearchCostModelTest {
             for (int size : ((SearchDecision.Probe) decision).sizes()) {
                 Run run = run(curve, size * unit, true);
                 ratios.put(size, run.ratio());
-                cost += (double) size * unit * run.trainedShare();
+                cost += COST.run(size * unit, run.trainedShare());
             }
         }
     }
