@@ -143,7 +143,7 @@ public final class EdmExport {
     }
 
     /** The keyword arguments of EDM's preconditioning class that build this network (train.py's network_kwargs). */
-    static Map<String, Object> initKwargs(SnapshotHeader header, UNetConfig c) {
+    static Map<String, Object> initKwargs(SnapshotHeader header, UNetConfig config) {
         ModelSpec m = header.model();
         Map<String, Object> kwargs = new LinkedHashMap<>();
         kwargs.put("img_resolution", header.resolution());
@@ -151,20 +151,20 @@ public final class EdmExport {
         kwargs.put("label_dim", header.labelDim());
         kwargs.put("use_fp16", false);
         kwargs.put("model_type", "SongUNet");
-        kwargs.put("model_channels", c.modelChannels());
-        kwargs.put("channel_mult", c.channelMult());
-        kwargs.put("channel_mult_emb", c.channelMultEmb());
-        kwargs.put("num_blocks", c.numBlocks());
-        kwargs.put("attn_resolutions", c.attnResolutions());
-        kwargs.put("dropout", c.dropout());
+        kwargs.put("model_channels", config.modelChannels());
+        kwargs.put("channel_mult", config.channelMult());
+        kwargs.put("channel_mult_emb", config.channelMultEmb());
+        kwargs.put("num_blocks", config.numBlocks());
+        kwargs.put("attn_resolutions", config.attnResolutions());
+        kwargs.put("dropout", config.dropout());
         kwargs.put("embedding_type", m.embeddingType());
-        kwargs.put("channel_mult_noise", c.channelMultNoise());
-        kwargs.put("encoder_type", c.residualEncoder() ? "residual" : "standard");
+        kwargs.put("channel_mult_noise", config.channelMultNoise());
+        kwargs.put("encoder_type", config.residualEncoder() ? "residual" : "standard");
         kwargs.put("decoder_type", "standard");
-        kwargs.put("resample_filter", c.resampleFilter());
+        kwargs.put("resample_filter", config.resampleFilter());
         List<Integer> skips = new ArrayList<>();
-        for (int i = 0; i < ModelSpec.skipConnectionCount(c.channelMult().size(), c.numBlocks()); i++) {
-            skips.add(c.skipEnabled(i) ? 1 : 0);
+        for (int i = 0; i < ModelSpec.skipConnectionCount(config.channelMult().size(), config.numBlocks()); i++) {
+            skips.add(config.skipEnabled(i) ? 1 : 0);
         }
         kwargs.put("skip_connections", skips);
         return kwargs;

@@ -285,11 +285,11 @@ public final class TrainingRun implements AutoCloseable {
                 flat.close();
                 NDArray batchLabels = null;
                 if (labels != null) {
-                    long[] l2 = new long[batchSize];
+                    long[] labelsOfBatch = new long[batchSize];
                     for (int i = 0; i < batchSize; i++) {
-                        l2[i] = labels[(int) batch[i]];
+                        labelsOfBatch[i] = labels[(int) batch[i]];
                     }
-                    batchLabels = stepManager.create(l2);
+                    batchLabels = stepManager.create(labelsOfBatch);
                 }
                 ParameterStore ps = new ParameterStore(stepManager, false);
                 NDArray loss;

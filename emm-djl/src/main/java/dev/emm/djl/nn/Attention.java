@@ -11,7 +11,7 @@ import ai.djl.util.PairList;
  * skipScale}, heads of {@code C / heads} channels, weights softmax(q^T k / sqrt(C/heads)) over keys.
  * The qkv channels are laid out as in EDM ([heads][C/heads][3]), so EDM weights would map 1:1.
  */
-public final class Attention extends EmmBlock {
+public final class Attention extends FixedShapeBlock {
 
     private final int channels;
     private final int heads;

@@ -13,9 +13,8 @@ import ai.djl.util.PairList;
  * convolve. Fused down (NCSN++'s residual encoder path): convolve with the padding widened by the
  * filter's, then filter with stride 2, bias last.
  */
-public final class Conv2d extends EmmBlock {
+public final class Conv2d extends FixedShapeBlock {
 
-    private final int inChannels;
     private final int outChannels;
     private final int kernel;
     private final boolean up;
@@ -33,7 +32,6 @@ public final class Conv2d extends EmmBlock {
         if (fusedResample && up && kernel > 0) {
             throw new UnsupportedOperationException("fused up-sampling convolution is not used by SongUNet");
         }
-        this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernel = kernel;
         this.up = up;
@@ -50,14 +48,6 @@ public final class Conv2d extends EmmBlock {
 
     public Conv2d(int inChannels, int outChannels, int kernel, InitSpec init) {
         this(inChannels, outChannels, kernel, true, false, false, new int[] {1, 1}, false, init);
-    }
-
-    public int inChannels() {
-        return inChannels;
-    }
-
-    public int outChannels() {
-        return outChannels;
     }
 
     /** Whether the layer resamples (EDM then registers its filter as the buffer {@code resample_filter}). */

@@ -13,7 +13,7 @@ import ai.djl.util.PairList;
  * that follows it, and with the block's embedding shift before it); without the fused kernels, as
  * the engine's layer norm over [N, G, C/G*H*W] followed by the per-channel affine.
  */
-public final class GroupNorm extends EmmBlock {
+public final class GroupNorm extends FixedShapeBlock {
 
     private final int channels;
     private final int groups;

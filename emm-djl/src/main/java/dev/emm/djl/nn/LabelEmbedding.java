@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
  * [out, labelDim]; initialisation uses the same fans. A null label array means "no label": EDM feeds
  * a zero vector then, which leaves only the bias.
  */
-public final class LabelEmbedding extends EmmBlock {
+public final class LabelEmbedding extends FixedShapeBlock {
 
     private final int labelDim;
     private final int outFeatures;

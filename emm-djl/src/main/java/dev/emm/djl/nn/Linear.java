@@ -8,7 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /** EDM's fully connected layer: weight [out, in], optional bias [out]; y = x W^T + b. */
-public final class Linear extends EmmBlock {
+public final class Linear extends FixedShapeBlock {
 
     private final int inFeatures;
     private final int outFeatures;

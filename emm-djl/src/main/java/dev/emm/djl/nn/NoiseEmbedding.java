@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
  * {@code [sin(c f), cos(c f)]}. Positional (DDPM++): f_i = (1/10000)^(i / (n/2 - 1)), endpoint
  * included. Fourier (NCSN++): f = 2 pi * N(0, 16^2) per frequency, a stored, untrained buffer.
  */
-public final class NoiseEmbedding extends EmmBlock {
+public final class NoiseEmbedding extends FixedShapeBlock {
 
     /** Embedding kinds. */
     public enum Kind { POSITIONAL, FOURIER }

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * convolution; the transposed one as zero insertion, asymmetric padding and a depthwise
  * convolution with the flipped filter (DJL's PyTorch engine has no transposed convolution).
  */
-public final class Resample extends EmmBlock {
+public final class Resample extends FixedShapeBlock {
 
     /** Direction of resampling. */
     public enum Direction { UP, DOWN }

@@ -18,11 +18,11 @@ import java.util.List;
  * <p>Inputs: {@code x} [N, C, R, R] (already scaled by c_in), {@code noiseLabels} [N] (c_noise) and,
  * for a conditional network, int64 {@code classLabels} [N]. Output: F(x) [N, C, R, R].
  */
-public final class SongUNet extends EmmBlock {
+public final class SongUNet extends FixedShapeBlock {
 
     private enum Role { CONV, BLOCK, RESIDUAL, AUX_NORM, AUX_CONV }
 
-    private record Stage(String name, Role role, EmmBlock block, int skipIndex) {
+    private record Stage(String name, Role role, FixedShapeBlock block, int skipIndex) {
     }
 
     private final UNetConfig config;
@@ -34,29 +34,29 @@ public final class SongUNet extends EmmBlock {
     private final List<Stage> decoder = new ArrayList<>();
     private final int[] encoderOutChannels;
 
-    public SongUNet(UNetConfig c) {
-        this.config = c;
-        int emb = c.embChannels();
-        int noise = c.noiseChannels();
+    public SongUNet(UNetConfig config) {
+        this.config = config;
+        int emb = config.embChannels();
+        int noise = config.noiseChannels();
         double skipScale = Math.sqrt(0.5);
         double eps = 1e-6;
-        int[] filter = c.resampleFilter();
+        int[] filter = config.resampleFilter();
 
-        mapNoise = addChildBlock("map_noise", new NoiseEmbedding(c.embedding(), noise));
-        mapLabel = c.labelDim() > 0 ? addChildBlock("map_label", new LabelEmbedding(c.labelDim(), noise)) : null;
+        mapNoise = addChildBlock("map_noise", new NoiseEmbedding(config.embedding(), noise));
+        mapLabel = config.labelDim() > 0 ? addChildBlock("map_label", new LabelEmbedding(config.labelDim(), noise)) : null;
         mapLayer0 = addChildBlock("map_layer0", new Linear(noise, emb, true, InitSpec.XAVIER));
         mapLayer1 = addChildBlock("map_layer1", new Linear(emb, emb, true, InitSpec.XAVIER));
 
         // Encoder.
         List<Integer> skipChannels = new ArrayList<>();
-        int cout = c.inChannels();
-        int caux = c.inChannels();
+        int cout = config.inChannels();
+        int caux = config.inChannels();
         int skipIndex = 0;
-        for (int level = 0; level < c.channelMult().size(); level++) {
-            int res = c.resolution() >> level;
+        for (int level = 0; level < config.channelMult().size(); level++) {
+            int res = config.resolution() >> level;
             if (level == 0) {
                 int cin = cout;
-                cout = c.modelChannels();
+                cout = config.modelChannels();
                 encoder.add(new Stage(res + "x" + res + "_conv", Role.CONV,
                         addChildBlock("enc_" + res + "x" + res + "_conv", new Conv2d(cin, cout, 3, InitSpec.XAVIER)),
                         skipIndex++));
@@ -64,10 +64,10 @@ public final class SongUNet extends EmmBlock {
             } else {
                 String name = res + "x" + res + "_down";
                 encoder.add(new Stage(name, Role.BLOCK, addChildBlock("enc_" + name,
-                        new UNetBlock(cout, cout, emb, false, true, false, c.dropout(), skipScale, eps, filter)),
+                        new UNetBlock(cout, cout, emb, false, true, false, config.dropout(), skipScale, eps, filter)),
                         skipIndex++));
                 skipChannels.add(cout);
-                if (c.residualEncoder()) {
+                if (config.residualEncoder()) {
                     String aux = res + "x" + res + "_aux_residual";
                     encoder.add(new Stage(aux, Role.RESIDUAL, addChildBlock("enc_" + aux,
                             new Conv2d(caux, cout, 3, true, false, true, filter, true, InitSpec.XAVIER)),
@@ -75,13 +75,13 @@ public final class SongUNet extends EmmBlock {
                     caux = cout;
                 }
             }
-            for (int idx = 0; idx < c.numBlocks(); idx++) {
+            for (int idx = 0; idx < config.numBlocks(); idx++) {
                 int cin = cout;
-                cout = c.modelChannels() * c.channelMult().get(level);
-                boolean attn = c.attnResolutions().contains(res);
+                cout = config.modelChannels() * config.channelMult().get(level);
+                boolean attn = config.attnResolutions().contains(res);
                 String name = res + "x" + res + "_block" + idx;
                 encoder.add(new Stage(name, Role.BLOCK, addChildBlock("enc_" + name,
-                        new UNetBlock(cin, cout, emb, false, false, attn, c.dropout(), skipScale, eps, filter)),
+                        new UNetBlock(cin, cout, emb, false, false, attn, config.dropout(), skipScale, eps, filter)),
                         skipIndex++));
                 skipChannels.add(cout);
             }
@@ -90,32 +90,32 @@ public final class SongUNet extends EmmBlock {
         encoderOutChannels = skipChannels.stream().mapToInt(Integer::intValue).toArray();
 
         // Decoder.
-        int levels = c.channelMult().size();
+        int levels = config.channelMult().size();
         for (int level = levels - 1; level >= 0; level--) {
-            int res = c.resolution() >> level;
+            int res = config.resolution() >> level;
             String prefix = "dec_" + res + "x" + res;
             if (level == levels - 1) {
                 decoder.add(new Stage(res + "x" + res + "_in0", Role.BLOCK, addChildBlock(prefix + "_in0",
-                        new UNetBlock(cout, cout, emb, false, false, true, c.dropout(), skipScale, eps, filter)), -1));
+                        new UNetBlock(cout, cout, emb, false, false, true, config.dropout(), skipScale, eps, filter)), -1));
                 decoder.add(new Stage(res + "x" + res + "_in1", Role.BLOCK, addChildBlock(prefix + "_in1",
-                        new UNetBlock(cout, cout, emb, false, false, false, c.dropout(), skipScale, eps, filter)), -1));
+                        new UNetBlock(cout, cout, emb, false, false, false, config.dropout(), skipScale, eps, filter)), -1));
             } else {
                 decoder.add(new Stage(res + "x" + res + "_up", Role.BLOCK, addChildBlock(prefix + "_up",
-                        new UNetBlock(cout, cout, emb, true, false, false, c.dropout(), skipScale, eps, filter)), -1));
+                        new UNetBlock(cout, cout, emb, true, false, false, config.dropout(), skipScale, eps, filter)), -1));
             }
-            for (int idx = 0; idx <= c.numBlocks(); idx++) {
+            for (int idx = 0; idx <= config.numBlocks(); idx++) {
                 int popped = skipChannels.size() - 1;
                 int cin = cout + skipChannels.remove(popped);
-                cout = c.modelChannels() * c.channelMult().get(level);
-                boolean attn = idx == c.numBlocks() && c.attnResolutions().contains(res);
+                cout = config.modelChannels() * config.channelMult().get(level);
+                boolean attn = idx == config.numBlocks() && config.attnResolutions().contains(res);
                 decoder.add(new Stage(res + "x" + res + "_block" + idx, Role.BLOCK, addChildBlock(prefix + "_block" + idx,
-                        new UNetBlock(cin, cout, emb, false, false, attn, c.dropout(), skipScale, eps, filter)), popped));
+                        new UNetBlock(cin, cout, emb, false, false, attn, config.dropout(), skipScale, eps, filter)), popped));
             }
             if (level == 0) {
                 decoder.add(new Stage(res + "x" + res + "_aux_norm", Role.AUX_NORM,
                         addChildBlock(prefix + "_aux_norm", new GroupNorm(cout, eps)), -1));
                 decoder.add(new Stage(res + "x" + res + "_aux_conv", Role.AUX_CONV,
-                        addChildBlock(prefix + "_aux_conv", new Conv2d(cout, c.outChannels(), 3, InitSpec.NEAR_ZERO)),
+                        addChildBlock(prefix + "_aux_conv", new Conv2d(cout, config.outChannels(), 3, InitSpec.NEAR_ZERO)),
                         -1));
             }
         }

@@ -19,10 +19,8 @@ import ai.djl.util.PairList;
  * y = attention(y)                            when enabled
  * </pre>
  */
-public final class UNetBlock extends EmmBlock {
+public final class UNetBlock extends FixedShapeBlock {
 
-    private final int inChannels;
-    private final int outChannels;
     private final double dropout;
     private final double skipScale;
     private final GroupNorm norm0;
@@ -35,8 +33,6 @@ public final class UNetBlock extends EmmBlock {
 
     public UNetBlock(int inChannels, int outChannels, int embChannels, boolean up, boolean down, boolean attention,
                      double dropout, double skipScale, double eps, int[] resampleFilter) {
-        this.inChannels = inChannels;
-        this.outChannels = outChannels;
         this.dropout = dropout;
         this.skipScale = skipScale;
         this.norm0 = addChildBlock("norm0", new GroupNorm(inChannels, eps));
@@ -53,18 +49,6 @@ public final class UNetBlock extends EmmBlock {
                 ? addChildBlock("attn", new Attention(outChannels, 1, eps, skipScale, InitSpec.ATTENTION,
                         InitSpec.NEAR_ZERO))
                 : null;
-    }
-
-    public int inChannels() {
-        return inChannels;
-    }
-
-    public int outChannels() {
-        return outChannels;
-    }
-
-    public boolean hasAttention() {
-        return attention != null;
     }
 
     /** Inputs: x [N, in, H, W], emb [N, embChannels]. */

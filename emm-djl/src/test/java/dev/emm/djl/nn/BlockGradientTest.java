@@ -2,6 +2,7 @@ package dev.emm.djl.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -22,7 +23,7 @@ class BlockGradientTest {
     private static final int[] NCSN = {1, 3, 3, 1};
 
     @Test
-    void linear() {
+    void linearGradientsMatchFiniteDifferences() {
         Linear block = new Linear(5, 3, true, InitSpec.XAVIER);
         Shape shape = new Shape(4, 5);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
@@ -33,7 +34,7 @@ class BlockGradientTest {
     }
 
     @Test
-    void convolutionsPlainUpDownAndFused() {
+    void convolutionGradientsMatchFiniteDifferencesPlainUpDownAndFused() {
         Shape shape = new Shape(2, 3, 4, 4);
         List<Conv2d> blocks = List.of(
                 new Conv2d(3, 4, 3, InitSpec.XAVIER),
@@ -52,22 +53,33 @@ class BlockGradientTest {
     }
 
     @Test
-    void fusedDownEqualsConvolutionThenFilter() {
+    void fusedDownEqualsConvolutionThenFilterAwayFromTheBorder() {
         DjlRuntime.engine();
-        // EDM's fused path pads the convolution by w_pad + f_pad and filters with stride 2 and no padding; away
-        // from the border that equals convolve-then-downsample. Check the output shape and an interior value.
+        // EDM's fused path pads the convolution by w_pad + f_pad and filters with stride 2 and no padding, bias
+        // last; the unfused one convolves (bias included) with "same" padding, then filters with padding f_pad.
+        // They differ only where the filter reaches the padding: on an 8x8 input, output rows and columns 1..2.
         Conv2d fused = new Conv2d(2, 2, 3, true, false, true, NCSN, true, InitSpec.XAVIER);
+        Conv2d plain = new Conv2d(2, 2, 3, InitSpec.XAVIER);
         Shape shape = new Shape(1, 2, 8, 8);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             GradCheck.initialize(fused, m, 7, shape);
+            GradCheck.initialize(plain, m, 7, shape);
+            for (String name : List.of("weight", "bias")) {
+                plain.getParameters().get(name).getArray().set(fused.getParameters().get(name).getArray().toDoubleArray());
+            }
+            ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.create(GradCheck.randomValues(128, 3), shape);
-            NDArray y = fused.apply(new ParameterStore(m, false), x, false);
+            NDArray y = fused.apply(ps, x, false);
             assertEquals(new Shape(1, 2, 4, 4), y.getShape());
+            NDArray expected = Resample.down(plain.apply(ps, x, false), NCSN);
+            double[] interior = y.get(":, :, 1:3, 1:3").toDoubleArray();
+            assertArrayEquals(expected.get(":, :, 1:3, 1:3").toDoubleArray(), interior, 1e-12);
+            assertTrue(Arrays.stream(interior).anyMatch(v -> Math.abs(v) > 0.1), Arrays.toString(interior));
         }
     }
 
     @Test
-    void attention() {
+    void attentionGradientsMatchFiniteDifferencesWithOneAndTwoHeads() {
         Attention block = new Attention(8, 1, 1e-6, Math.sqrt(0.5), InitSpec.ATTENTION, InitSpec.NEAR_ZERO);
         Attention twoHeads = new Attention(8, 2, 1e-6, Math.sqrt(0.5), InitSpec.ATTENTION, InitSpec.NEAR_ZERO);
         Shape shape = new Shape(2, 8, 3, 3);
@@ -151,7 +163,7 @@ class BlockGradientTest {
     }
 
     @Test
-    void unetBlocks() {
+    void unetBlockGradientsMatchFiniteDifferences() {
         Shape x = new Shape(2, 8, 4, 4);
         Shape emb = new Shape(2, 6);
         List<UNetBlock> blocks = List.of(
@@ -170,7 +182,7 @@ class BlockGradientTest {
     }
 
     @Test
-    void embeddings() {
+    void embeddingGradientsMatchFiniteDifferences() {
         Shape noise = new Shape(3);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             for (NoiseEmbedding.Kind kind : NoiseEmbedding.Kind.values()) {
@@ -213,7 +225,7 @@ class BlockGradientTest {
     }
 
     @Test
-    void smallSongUNetBothFamilies() {
+    void smallSongUNetGradientsMatchFiniteDifferencesInBothFamilies() {
         Shape x = new Shape(2, 1, 8, 8);
         Shape noise = new Shape(2);
         boolean[] skips = new boolean[6];

@@ -34,13 +34,13 @@ final class GradCheck {
      * @param inputValues values of the differentiable inputs (float64), with their shapes
      * @param extraInputs non-differentiable inputs (labels), created by the given factory per evaluation
      */
-    static void check(NDManager manager, EmmBlock block, List<Pair<double[], Shape>> inputValues,
+    static void check(NDManager manager, FixedShapeBlock block, List<Pair<double[], Shape>> inputValues,
                       BiFunction<NDManager, NDList, NDArray> f, int samplesPerTensor, double tolerance) {
         check(manager, block, inputValues, f, samplesPerTensor, tolerance, Integer.MAX_VALUE);
     }
 
     /** As above, checking at most {@code maxParameterTensors} parameter tensors, spread evenly over the block. */
-    static void check(NDManager manager, EmmBlock block, List<Pair<double[], Shape>> inputValues,
+    static void check(NDManager manager, FixedShapeBlock block, List<Pair<double[], Shape>> inputValues,
                       BiFunction<NDManager, NDList, NDArray> f, int samplesPerTensor, double tolerance,
                       int maxParameterTensors) {
         DjlRuntime.engine();
@@ -165,7 +165,7 @@ final class GradCheck {
 
     /** Initialises in float64, then replaces every parameter by uniform(-1, 1) values so that no gradient path is
      *  hidden behind EDM's near-zero initialisation. */
-    static void initialize(EmmBlock block, NDManager m, long seed, Shape... shapes) {
+    static void initialize(FixedShapeBlock block, NDManager m, long seed, Shape... shapes) {
         EdmInit.seed(seed);
         block.initialize(m, DataType.FLOAT64, shapes);
         long s = seed;

@@ -12,17 +12,18 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 
 /**
- * Base of EMM's network blocks. Every parameter's shape is fixed at construction (as in EDM, where
- * constructor arguments determine all shapes), so initialisation needs no shape inference.
+ * A DJL block whose parameters' shapes are all fixed at construction (as in EDM, where constructor
+ * arguments determine all shapes), so initialisation needs no shape inference: the base of EMM's
+ * network blocks, with helpers to declare trained parameters and untrained buffers.
  *
  * <p>Memory discipline: a block never closes its inputs (the caller owns them) but closes every
  * intermediate it creates as soon as it has been consumed; autograd keeps what backward needs on
  * the native side. Arrays created by a block belong to the manager of its first input, so a
  * per-step sub-manager collects everything a training step leaves behind.
  */
-public abstract class EmmBlock extends AbstractBlock {
+public abstract class FixedShapeBlock extends AbstractBlock {
 
-    protected EmmBlock() {
+    protected FixedShapeBlock() {
         super((byte) 1);
     }
 
