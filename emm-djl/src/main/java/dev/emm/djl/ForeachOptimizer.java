@@ -7,7 +7,6 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import dev.emm.djl.nn.ScriptOps;
-import java.lang.System.Logger.Level;
 import java.util.List;
 
 /**
@@ -31,7 +30,6 @@ final class ForeachOptimizer implements AutoCloseable {
 
     /** The magnitude an infinite gradient component is replaced by. */
     static final float GRADIENT_LIMIT = 1e5f;
-    private static final System.Logger LOG = System.getLogger(ForeachOptimizer.class.getName());
 
     private static final String ADAM = ""
             + "    params: List[Tensor],\n"
@@ -75,28 +73,15 @@ final class ForeachOptimizer implements AutoCloseable {
     private final IValue variance;
     private final IValue ema;
 
-    private ForeachOptimizer(Device device, List<NDArray> params, List<NDArray> mean, List<NDArray> variance,
-                             List<NDArray> ema) {
+    /** The optimiser of {@code params}, with their moments and (unless null) their EMA, on {@code device}. */
+    ForeachOptimizer(Device device, List<NDArray> params, List<NDArray> mean, List<NDArray> variance,
+                     List<NDArray> ema) {
         this.adam = ScriptOps.module("AdamForeach", ADAM, device);
         this.emaModule = ema == null ? null : ScriptOps.module("EmaForeach", EMA, device);
         this.params = list(params);
         this.mean = list(mean);
         this.variance = list(variance);
         this.ema = ema == null ? null : list(ema);
-    }
-
-    /** The optimiser, or null when the engine cannot run the multi-tensor kernels (the caller falls back). */
-    static ForeachOptimizer create(Device device, List<NDArray> params, List<NDArray> mean, List<NDArray> variance,
-                                   List<NDArray> ema) {
-        if ("false".equalsIgnoreCase(System.getProperty("emm.djl.foreach", "true"))) {
-            return null;
-        }
-        try {
-            return new ForeachOptimizer(device, params, mean, variance, ema);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "multi-tensor Adam unavailable ({0}); using per-parameter updates", e.toString());
-            return null;
-        }
     }
 
     /** One Adam step over every parameter; gradients are zeroed afterwards. */

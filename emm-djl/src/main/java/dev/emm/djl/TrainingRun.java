@@ -3,7 +3,6 @@ package dev.emm.djl;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -97,7 +96,7 @@ public final class TrainingRun implements AutoCloseable {
     private final long totalImages;
     private final long totalSteps;
     private final NDArray lossAccumulator;
-    private final ForeachOptimizer foreach;
+    private final ForeachOptimizer optimizer;
     private volatile boolean cancelled;
 
     private long step;
@@ -196,7 +195,7 @@ public final class TrainingRun implements AutoCloseable {
             if (checkpoint != null) {
                 restore(checkpoint);
             }
-            this.foreach = ForeachOptimizer.create(device, trainables.stream().map(Parameter::getArray).toList(),
+            this.optimizer = new ForeachOptimizer(device, trainables.stream().map(Parameter::getArray).toList(),
                     adamMean, adamVariance, ema);
             ok = true;
         } finally {
@@ -300,7 +299,9 @@ public final class TrainingRun implements AutoCloseable {
                 learningRate = schedule.learningRate(images);
                 optimizerStep(learningRate);
                 emaBeta = schedule.emaBeta(images);
-                emaStep(emaBeta);
+                if (ema != null) {
+                    optimizer.ema(emaBeta);
+                }
                 NDArray perPixel = loss.div(chw);
                 lossAccumulator.addi(perPixel);
                 perPixel.close();
@@ -337,72 +338,15 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private void optimizerStep(double lr) {
-        double beta1 = training.adamBeta1();
-        double beta2 = training.adamBeta2();
-        long t = step + 1;
-        if (foreach != null) {
-            List<NDArray> grads = new ArrayList<>(trainables.size());
-            for (Parameter p : trainables) {
-                grads.add(p.getArray().getGradient());
-            }
-            try {
-                foreach.adam(grads, lr, beta1, beta2, training.adamEps(), training.weightDecay(), t);
-            } finally {
-                grads.forEach(NDArray::close);
-            }
-            return;
+        List<NDArray> grads = new ArrayList<>(trainables.size());
+        for (Parameter p : trainables) {
+            grads.add(p.getArray().getGradient());
         }
-        double bc1 = 1 - Math.pow(beta1, t);
-        double bc2 = 1 - Math.pow(beta2, t);
-        // DJL's fused update is w -= lr' m / (sqrt(v) + eps'); with lr' = lr sqrt(bc2) / bc1 and
-        // eps' = eps sqrt(bc2) it equals torch.optim.Adam: w -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps).
-        float lrCorrected = (float) (lr * Math.sqrt(bc2) / bc1);
-        float epsCorrected = (float) (training.adamEps() * Math.sqrt(bc2));
-        float weightDecay = training.weightDecay().floatValue();
-        for (int i = 0; i < trainables.size(); i++) {
-            NDArray w = trainables.get(i).getArray();
-            try (NDArray g = w.getGradient()) {
-                sanitizeGradient(g);
-                w.getNDArrayInternal().adamUpdate(new NDList(w, g, adamMean.get(i), adamVariance.get(i)), new NDList(w),
-                        (float) lr, lrCorrected, weightDecay, 1f, -1f, (float) beta1, (float) beta2, epsCorrected,
-                        true, false);
-            }
-        }
-    }
-
-    /** nan_to_num(g, nan=0, posinf=1e5, neginf=-1e5) in place (the multi-tensor path does it in its script). */
-    static void sanitizeGradient(NDArray g) {
-        try (NDArray nan = g.isNaN()) {
-            g.set(nan, 0f);
-        }
-        try (NDArray posInf = g.eq(Float.POSITIVE_INFINITY)) {
-            g.set(posInf, ForeachOptimizer.GRADIENT_LIMIT);
-        }
-        try (NDArray negInf = g.eq(Float.NEGATIVE_INFINITY)) {
-            g.set(negInf, -ForeachOptimizer.GRADIENT_LIMIT);
-        }
-    }
-
-    private void emaStep(double beta) {
-        if (ema == null) {
-            return;
-        }
-        if (foreach != null) {
-            foreach.ema(beta);
-            return;
-        }
-        // Device scalars made once per step (torch::full, no host-to-device copy per parameter).
-        try (NDArray keep = manager.full(new Shape(), (float) beta, DataType.FLOAT32);
-             NDArray take = manager.full(new Shape(), (float) (1 - beta), DataType.FLOAT32)) {
-            for (int i = 0; i < trainables.size(); i++) {
-                NDArray e = ema.get(i);
-                NDArray w = trainables.get(i).getArray();
-                // ema = w + (ema - w) * beta = lerp(w, ema, beta)
-                e.muli(keep);
-                try (NDArray part = w.mul(take)) {
-                    e.addi(part);
-                }
-            }
+        try {
+            optimizer.adam(grads, lr, training.adamBeta1(), training.adamBeta2(), training.adamEps(),
+                    training.weightDecay(), step + 1);
+        } finally {
+            grads.forEach(NDArray::close);
         }
     }
 
@@ -582,9 +526,7 @@ public final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
-        if (foreach != null) {
-            foreach.close();
-        }
+        optimizer.close();
         manager.close();
     }
 }

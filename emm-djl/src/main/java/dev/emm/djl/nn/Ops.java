@@ -4,12 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** Small fused-where-possible helpers shared by the blocks. */
+/** Small helpers shared by the blocks: SiLU, scaling by a natively owned scalar, cached constants. */
 public final class Ops {
 
     private static final Map<Device, NDManager> CONSTANT_MANAGERS = new ConcurrentHashMap<>();
@@ -18,19 +17,9 @@ public final class Ops {
     private Ops() {
     }
 
-    /** SiLU: libtorch's fused kernel ({@link ScriptOps}), or x * sigmoid(x) without it. */
-    public static NDArray silu(NDArray x, boolean training) {
-        if (ScriptOps.enabled()) {
-            return ScriptOps.silu(x, training);
-        }
-        try (NDArray s = x.getNDArrayInternal().sigmoid()) {
-            return x.mul(s);
-        }
-    }
-
-    /** {@link #silu(NDArray, boolean)}, closing its input. */
+    /** SiLU (libtorch's fused kernel, {@link ScriptOps#silu}), closing its input. */
     public static NDArray siluConsume(NDArray x, boolean training) {
-        NDArray y = silu(x, training);
+        NDArray y = ScriptOps.silu(x, training);
         x.close();
         return y;
     }
@@ -96,14 +85,5 @@ public final class Ops {
      */
     public static NDArray ownedCopy(NDArray array, DataType dataType) {
         return array.getDataType() == dataType ? array.duplicate() : array.toType(dataType, true);
-    }
-
-    /** Ones of the given length (the identity affine of a fused layer norm). */
-    public static NDArray ones(long length, Device device, DataType dataType) {
-        return constant("ones" + length, device, dataType, m -> m.ones(new Shape(length)));
-    }
-
-    public static NDArray zeros(long length, Device device, DataType dataType) {
-        return constant("zeros" + length, device, dataType, m -> m.zeros(new Shape(length)));
     }
 }

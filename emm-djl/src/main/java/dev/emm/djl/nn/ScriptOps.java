@@ -30,32 +30,16 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>One fused kernel replaces DJL's compositions (sigmoid then multiply; layer norm over groups,
  * then multiply and add per channel), which saves elementwise passes over every activation in
- * forward and backward. {@link #enabled()} is on by default; {@code -Demm.djl.fused=false} selects
- * the plain DJL compositions (the reference the tests compare against).
+ * forward and backward. The compositions live on in the tests, as the oracle the kernels are
+ * checked against ({@code ComposedGroupNorm}).
  */
 public final class ScriptOps {
 
     private static final System.Logger LOG = System.getLogger(ScriptOps.class.getName());
     private static final Map<String, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
     private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
-    private static volatile Boolean enabled;
 
     private ScriptOps() {
-    }
-
-    /** Whether blocks use the fused TorchScript kernels (default) or plain DJL compositions. */
-    public static boolean enabled() {
-        Boolean e = enabled;
-        if (e == null) {
-            e = !"false".equalsIgnoreCase(System.getProperty("emm.djl.fused", "true"));
-            enabled = e;
-        }
-        return e;
-    }
-
-    /** Switches the fused kernels on or off for the whole process (tests compare both paths). */
-    public static void setEnabled(boolean on) {
-        enabled = on;
     }
 
     /** silu(x). */

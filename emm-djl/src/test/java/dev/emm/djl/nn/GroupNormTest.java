@@ -4,16 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.emm.djl.DjlRuntime;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GroupNormTest {
+
+    private static final double EPS = 1e-6;
 
     @Test
     void groupsFollowEdm() {
@@ -60,6 +66,71 @@ class GroupNormTest {
             }
             assertArrayEquals(expected, y.toDoubleArray(), 1e-12);
         }
+    }
+
+    /**
+     * The fused kernels (group_norm; with the SiLU after it; with the embedding shift before it) give the
+     * composition's outputs and gradients (x, shift, weight, bias) in float64 to 1e-10.
+     */
+    @Test
+    void fusedKernelsMatchTheComposition() {
+        DjlRuntime.engine();
+        GroupNorm norm = new GroupNorm(8, EPS);
+        Shape xs = new Shape(2, 8, 3, 3);
+        Shape ss = new Shape(2, 8);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            GradCheck.initialize(norm, m, 4, xs);
+            NDArray w = norm.getParameters().get("weight").getArray();
+            NDArray b = norm.getParameters().get("bias").getArray();
+            int g = norm.groups();
+            List<Pair<Forward, Forward>> cases = List.of(
+                    new Pair<>((ps, x, s) -> norm.apply(ps, x, true), (ps, x, s) -> ComposedGroupNorm.norm(x, w, b, g, EPS)),
+                    new Pair<>((ps, x, s) -> norm.applySilu(ps, x, true),
+                            (ps, x, s) -> ComposedGroupNorm.silu(ComposedGroupNorm.norm(x, w, b, g, EPS))),
+                    new Pair<>((ps, x, s) -> norm.applyShiftSilu(ps, x, s, true),
+                            (ps, x, s) -> ComposedGroupNorm.shiftNormSilu(x, s, w, b, g, EPS)));
+            for (int c = 0; c < cases.size(); c++) {
+                List<double[]> fused = valueAndGradients(m, norm, cases.get(c).getKey(), xs, ss, c == 2);
+                List<double[]> composed = valueAndGradients(m, norm, cases.get(c).getValue(), xs, ss, c == 2);
+                assertEquals(composed.size(), fused.size());
+                for (int i = 0; i < fused.size(); i++) {
+                    assertArrayEquals(composed.get(i), fused.get(i), 1e-10, "case " + c + ", output/gradient " + i);
+                }
+            }
+        }
+    }
+
+    /** A group-norm forward pass on (x, shift). */
+    interface Forward {
+        NDArray apply(ParameterStore ps, NDArray x, NDArray shift);
+    }
+
+    /** The output, then the gradients of sum(output * r) for x, the shift (if used) and the weight and bias. */
+    private static List<double[]> valueAndGradients(NDManager m, GroupNorm norm, Forward f, Shape xs, Shape ss,
+                                                    boolean shifted) {
+        List<double[]> result = new ArrayList<>();
+        try (NDManager s = m.newSubManager()) {
+            NDArray x = s.create(GradCheck.randomValues((int) xs.size(), 5), xs);
+            NDArray shift = s.create(GradCheck.randomValues((int) ss.size(), 6), ss);
+            x.setRequiresGradient(true);
+            shift.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray y = f.apply(new ParameterStore(s, false), x, shift);
+                result.add(y.toDoubleArray());
+                gc.backward(y.mul(s.create(GradCheck.randomValues((int) y.size(), 9), y.getShape())).sum());
+            }
+            result.add(x.getGradient().toDoubleArray());
+            if (shifted) {
+                result.add(shift.getGradient().toDoubleArray());
+            }
+            for (Pair<String, Parameter> p : norm.getParameters()) {
+                try (NDArray g = p.getValue().getArray().getGradient()) {
+                    result.add(g.toDoubleArray());
+                    g.subi(g);
+                }
+            }
+        }
+        return result;
     }
 
     @Test
