@@ -5,6 +5,7 @@ import dev.emm.core.data.ImageSet;
 import dev.emm.core.events.MetricComputed;
 import dev.emm.core.events.RunRef;
 import dev.emm.core.events.SamplesReady;
+import dev.emm.core.events.EventReader;
 import dev.emm.core.events.Topics;
 import dev.emm.core.json.Json;
 import dev.emm.core.metric.MemorizationSummary;
@@ -69,7 +70,7 @@ public class SamplesConsumer {
     @Incoming("samples-ready")
     @Blocking
     public void onSamples(String payload) {
-        SamplesReady ready = Json.read(payload, SamplesReady.class);
+        SamplesReady ready = EventReader.read(payload, SamplesReady.class, SamplesReady.VERSION);
         RunStage.execute("metric", Topics.SAMPLES_READY, ready.run(), meters, cancelledRuns, failures,
                 () -> measure(ready));
     }

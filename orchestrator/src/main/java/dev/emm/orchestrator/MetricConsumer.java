@@ -1,8 +1,8 @@
 package dev.emm.orchestrator;
 
 import dev.emm.core.events.MetricComputed;
+import dev.emm.core.events.EventReader;
 import dev.emm.core.events.Topics;
-import dev.emm.core.json.Json;
 import dev.emm.service.EventMeters;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +22,7 @@ public class MetricConsumer {
     @Incoming("metric-results")
     @Blocking
     public void onMetric(String payload) {
-        orchestrator.onMetric(Json.read(payload, MetricComputed.class));
+        orchestrator.onMetric(EventReader.read(payload, MetricComputed.class, MetricComputed.VERSION));
         meters.handled(Topics.METRIC_RESULTS, "ok");
     }
 }

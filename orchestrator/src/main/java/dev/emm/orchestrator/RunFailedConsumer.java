@@ -1,8 +1,8 @@
 package dev.emm.orchestrator;
 
 import dev.emm.core.events.RunFailed;
+import dev.emm.core.events.EventReader;
 import dev.emm.core.events.Topics;
-import dev.emm.core.json.Json;
 import dev.emm.service.EventMeters;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +22,7 @@ public class RunFailedConsumer {
     @Incoming("runs-failed")
     @Blocking
     public void onRunFailed(String payload) {
-        orchestrator.onRunFailed(Json.read(payload, RunFailed.class));
+        orchestrator.onRunFailed(EventReader.read(payload, RunFailed.class, RunFailed.VERSION));
         meters.handled(Topics.RUNS_FAILED, "ok");
     }
 }

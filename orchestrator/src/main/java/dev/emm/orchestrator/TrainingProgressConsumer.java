@@ -1,7 +1,7 @@
 package dev.emm.orchestrator;
 
+import dev.emm.core.events.EventReader;
 import dev.emm.core.events.TrainingProgress;
-import dev.emm.core.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -15,6 +15,6 @@ public class TrainingProgressConsumer {
 
     @Incoming("training-progress")
     public void onTrainingProgress(String payload) {
-        orchestrator.onTrainingProgress(Json.read(payload, TrainingProgress.class));
+        orchestrator.onTrainingProgress(EventReader.read(payload, TrainingProgress.class, TrainingProgress.VERSION));
     }
 }

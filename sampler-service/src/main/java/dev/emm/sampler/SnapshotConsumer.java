@@ -6,8 +6,8 @@ import dev.emm.core.data.TrainingSubset;
 import dev.emm.core.events.RunRef;
 import dev.emm.core.events.SamplesReady;
 import dev.emm.core.events.SnapshotSaved;
+import dev.emm.core.events.EventReader;
 import dev.emm.core.events.Topics;
-import dev.emm.core.json.Json;
 import dev.emm.core.optimum.OptimalDenoiser;
 import dev.emm.core.sampling.EdmHeunSampler;
 import dev.emm.core.storage.StorageLayout;
@@ -60,7 +60,7 @@ public class SnapshotConsumer {
     @Incoming("snapshots-saved")
     @Blocking
     public void onSnapshot(String payload) {
-        SnapshotSaved snapshot = Json.read(payload, SnapshotSaved.class);
+        SnapshotSaved snapshot = EventReader.read(payload, SnapshotSaved.class, SnapshotSaved.VERSION);
         RunStage.execute("sample", Topics.SNAPSHOTS_SAVED, snapshot.run(), meters, cancelledRuns, failures,
                 () -> sample(snapshot));
     }

@@ -2,6 +2,7 @@ package dev.emm.trainer;
 
 import dev.emm.core.events.RunRef;
 import dev.emm.core.events.SnapshotSaved;
+import dev.emm.core.events.EventReader;
 import dev.emm.core.events.Topics;
 import dev.emm.core.events.TrainRequested;
 import dev.emm.core.json.Json;
@@ -55,7 +56,7 @@ public class TrainRequestConsumer {
     @Incoming("train-requests")
     @Blocking
     public void onTrainRequest(String payload) {
-        RunRef run = Json.read(payload, TrainRequested.class).run();
+        RunRef run = EventReader.read(payload, TrainRequested.class, TrainRequested.VERSION).run();
         RunStage.execute("train", Topics.TRAIN_REQUESTS, run, meters, cancelledRuns, failures, () -> train(run));
     }
 

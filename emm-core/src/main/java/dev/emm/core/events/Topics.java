@@ -1,12 +1,16 @@
 package dev.emm.core.events;
 
 import java.util.List;
+import java.util.stream.Stream;
 
-/** Kafka topic names; docs/CONTRACTS.md says who produces and consumes each. */
+/**
+ * Kafka topic names; docs/CONTRACTS.md says who produces and consumes each. Every topic a service
+ * consumes has a dead-letter topic, its name plus {@code .dlq}, for the records it cannot read.
+ */
 public final class Topics {
 
     public static final String EXPERIMENTS_SUBMITTED = "emm.experiments.submitted";
-    public static final String EXPERIMENTS_SUBMITTED_DEAD_LETTER = "emm.experiments.submitted.dlq";
+    public static final String EXPERIMENTS_SUBMITTED_DEAD_LETTER = deadLetter(EXPERIMENTS_SUBMITTED);
     public static final String EXPERIMENTS_REJECTED = "emm.experiments.rejected";
     public static final String EXPERIMENTS_PROGRESS = "emm.experiments.progress";
     public static final String EXPERIMENTS_COMPLETED = "emm.experiments.completed";
@@ -19,10 +23,21 @@ public final class Topics {
     public static final String RUNS_CANCELLED = "emm.runs.cancelled";
     public static final String EXPERIMENTS_CANCEL_REQUESTS = "emm.experiments.cancel.requests";
 
-    public static final List<String> ALL = List.of(EXPERIMENTS_SUBMITTED, EXPERIMENTS_SUBMITTED_DEAD_LETTER,
-            EXPERIMENTS_REJECTED, EXPERIMENTS_PROGRESS, EXPERIMENTS_COMPLETED, TRAIN_REQUESTS, TRAINING_PROGRESS,
+    /** The topics the services consume, each with its dead-letter topic. */
+    public static final List<String> CONSUMED = List.of(EXPERIMENTS_SUBMITTED, TRAIN_REQUESTS, TRAINING_PROGRESS,
             SNAPSHOTS_SAVED, SAMPLES_READY, METRIC_RESULTS, RUNS_FAILED, RUNS_CANCELLED, EXPERIMENTS_CANCEL_REQUESTS);
 
+    public static final List<String> ALL = Stream.concat(
+            Stream.of(EXPERIMENTS_SUBMITTED, EXPERIMENTS_REJECTED, EXPERIMENTS_PROGRESS, EXPERIMENTS_COMPLETED,
+                    TRAIN_REQUESTS, TRAINING_PROGRESS, SNAPSHOTS_SAVED, SAMPLES_READY, METRIC_RESULTS, RUNS_FAILED,
+                    RUNS_CANCELLED, EXPERIMENTS_CANCEL_REQUESTS),
+            CONSUMED.stream().map(Topics::deadLetter)).toList();
+
     private Topics() {
+    }
+
+    /** Where the consumers of {@code topic} put the records they cannot read. */
+    public static String deadLetter(String topic) {
+        return topic + ".dlq";
     }
 }

@@ -1,0 +1,86 @@
+package dev.emm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.core.events.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Poison records on the internal topics, over the real broker: on each of the eight topics a
+ * service consumes (besides submissions, which BadInputCorpusTest covers) one record that is not
+ * JSON and one of an unknown schemaVersion. Each lands in the topic's dead-letter twin with the
+ * reason, every service stays live (no failed channel, so no restart and no crash loop), and an
+ * experiment submitted afterwards runs through all four services to its end.
+ */
+@Tag("slow")
+class PoisonRecordsTest {
+
+    private static final List<String> INTERNAL = Topics.CONSUMED.stream()
+            .filter(topic -> !topic.equals(Topics.EXPERIMENTS_SUBMITTED)).toList();
+    private static final String GARBAGE = "{not json";
+    private static final String FUTURE = "{\"schemaVersion\":99,\"experimentId\":\"poison\",\"runId\":\"poison-run\"}";
+
+    @Test
+    void unreadableRecordsAreDeadLetteredOnEveryChannelAndThePipelineGoesOn() throws Exception {
+        LocalPipeline pipeline = SharedPipeline.get();
+        String bootstrap = pipeline.stack().bootstrapServers();
+        assertEquals(8, INTERNAL.size(), "internal topics: " + INTERNAL);
+        for (String topic : INTERNAL) {
+            KafkaTestClients.produce(bootstrap, topic, "poison-garbage", GARBAGE);
+            KafkaTestClients.produce(bootstrap, topic, "poison-future", FUTURE);
+        }
+
+        Map<String, String> mismatches = new LinkedHashMap<>();
+        for (String topic : INTERNAL) {
+            List<ConsumerRecord<String, String>> dead = KafkaTestClients.awaitRecords(bootstrap, Topics.deadLetter(topic),
+                    r -> r.key() != null && r.key().startsWith("poison-"), 2, Duration.ofSeconds(30));
+            Map<String, String> reasons = new LinkedHashMap<>();
+            for (ConsumerRecord<String, String> record : dead) {
+                assertEquals(record.key().equals("poison-garbage") ? GARBAGE : FUTURE, record.value(),
+                        "the record is dead-lettered unchanged");
+                assertEquals(topic, header(record, "dead-letter-topic"));
+                reasons.put(record.key(), header(record, "dead-letter-reason"));
+            }
+            if (reasons.size() != 2 || !reasons.get("poison-garbage").contains("malformed JSON at $")
+                    || !reasons.get("poison-future").contains("schemaVersion 99, this build reads version 1")) {
+                mismatches.put(topic, dead.size() + " dead letters, reasons " + reasons);
+            }
+        }
+        assertEquals(Map.of(), mismatches, "topics whose poison records were not dead-lettered with their reason");
+
+        HttpClient http = HttpClient.newHttpClient();
+        for (String service : EmmHome.SERVICES) {
+            HttpResponse<String> live = http.send(HttpRequest.newBuilder(
+                    URI.create(pipeline.service(service).url() + "/q/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, live.statusCode(), service + " liveness after the poison records: " + live.body());
+        }
+        pipeline.checkAlive();
+
+        JsonNode after = Experiments.runToEnd(pipeline, Experiments.optimumSpec("after-poison", 10, 20, 50),
+                Duration.ofMinutes(3));
+        assertEquals("above_max", after.path("status").asText(), after.toString());
+        assertEquals(20, after.path("emm").asInt());
+        System.err.printf("poison records: %d topics, 2 records each dead-lettered, services live, next experiment %s%n",
+                INTERNAL.size(), after.path("status").asText());
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        assertTrue(header != null, "header " + name + " on the dead letter of " + record.key());
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
