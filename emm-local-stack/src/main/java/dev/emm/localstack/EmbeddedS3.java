@@ -15,6 +15,8 @@ import org.jclouds.filesystem.reference.FilesystemConstants;
 /**
  * An S3-compatible store served by S3Proxy in this JVM, bound to 127.0.0.1 and signed with
  * AWS v2 or v4 like MinIO. Objects live in a directory (kept across restarts) or in the heap.
+ * Conditional writes ({@code If-None-Match}, {@code If-Match} on PUT) hold as in S3 and MinIO
+ * ({@link ConditionalWrites}).
  */
 public final class EmbeddedS3 implements AutoCloseable {
 
@@ -54,12 +56,14 @@ public final class EmbeddedS3 implements AutoCloseable {
         BlobStoreContext blobStore = blobStoreBuilder
                 .credentials(credentials.accessKey(), credentials.secretKey())
                 .build(BlobStoreContext.class);
+        ConditionalWrites conditionalWrites = new ConditionalWrites(blobStore.getBlobStore());
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(blobStore.getBlobStore())
+                .blobStore(conditionalWrites.blobStore())
                 .endpoint(URI.create("http://" + HOST + ":" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, credentials.accessKey(), credentials.secretKey())
                 .build();
         try {
+            conditionalWrites.install(proxy);
             proxy.start();
         } catch (Exception e) {
             blobStore.close();

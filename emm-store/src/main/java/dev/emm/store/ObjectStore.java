@@ -2,6 +2,7 @@ package dev.emm.store;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -25,7 +26,9 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 
@@ -38,6 +41,9 @@ public final class ObjectStore implements AutoCloseable {
 
     private static final String NO_SUCH_KEY = "NoSuchKey";
     private static final String BUCKET_ALREADY_OWNED = "BucketAlreadyOwnedByYou";
+    /** What S3 and MinIO answer a conditional write whose condition does not hold (If-Match on a missing key: NoSuchKey). */
+    private static final Set<String> CONDITION_NOT_MET = Set.of("PreconditionFailed", "ConditionalRequestConflict",
+            NO_SUCH_KEY);
     /** The MinIO SDK's default connect, write and read timeout. */
     private static final long CLIENT_TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
@@ -91,6 +97,33 @@ public final class ObjectStore implements AutoCloseable {
                 .build()));
     }
 
+    /**
+     * Creates the object only if the key is free ({@code If-None-Match: *}, atomic in S3 and MinIO):
+     * its entity tag, or empty if an object is there.
+     */
+    public Optional<String> putIfAbsent(String key, byte[] bytes) {
+        return conditionalPut(key, bytes, Map.of("If-None-Match", "*"));
+    }
+
+    /**
+     * Replaces the object only if it is still at version {@code etag} ({@code If-Match}, atomic in
+     * S3 and MinIO): its new entity tag, or empty if it changed or is gone.
+     */
+    public Optional<String> putIfMatch(String key, byte[] bytes, String etag) {
+        return conditionalPut(key, bytes, Map.of("If-Match", "\"" + etag + "\""));
+    }
+
+    /** The object with its entity tag, for a later {@link #putIfMatch}; empty if there is none. */
+    public Optional<VersionedObject> findVersioned(String key) {
+        try (GetObjectResponse response = getObject(key)) {
+            return Optional.of(new VersionedObject(response.readAllBytes(), unquoted(response.headers().get("ETag"))));
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ObjectStoreException(failure("get", key, e), e);
+        }
+    }
+
     /** Uploads a file in multipart chunks, so its size is bounded by the store and not by the heap. */
     public void put(String key, Path file) {
         call("put", key, () -> client.uploadObject(UploadObjectArgs.builder()
@@ -118,6 +151,10 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Streams the object; the caller closes the stream to release the connection. */
     public InputStream open(String key) {
+        return getObject(key);
+    }
+
+    private GetObjectResponse getObject(String key) {
         return call("open", key, () -> client.getObject(GetObjectArgs.builder()
                 .bucket(config.bucket())
                 .object(key)
@@ -190,6 +227,28 @@ public final class ObjectStore implements AutoCloseable {
         } catch (Exception e) {
             throw new ObjectStoreException("closing the client of " + location() + " failed", e);
         }
+    }
+
+    private Optional<String> conditionalPut(String key, byte[] bytes, Map<String, String> condition) {
+        return Optional.ofNullable(call("conditional put", key, () -> {
+            try {
+                return unquoted(client.putObject(PutObjectArgs.builder()
+                        .bucket(config.bucket())
+                        .object(key)
+                        .headers(condition)
+                        .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                        .build()).etag());
+            } catch (ErrorResponseException e) {
+                if (CONDITION_NOT_MET.contains(e.errorResponse().code())) {
+                    return null;
+                }
+                throw e;
+            }
+        }));
+    }
+
+    private static String unquoted(String etag) {
+        return etag == null ? null : etag.replace("\"", "");
     }
 
     private <T> T call(String operation, String key, StoreCall<T> body) {
