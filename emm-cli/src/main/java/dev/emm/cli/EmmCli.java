@@ -15,7 +15,7 @@ public final class EmmCli {
         System.exit(execute(args));
     }
 
-    static int execute(String... args) {
+    public static int execute(String... args) {
         CommandLine commandLine = new CommandLine(new EmmCli());
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             if (error instanceof CliException) {

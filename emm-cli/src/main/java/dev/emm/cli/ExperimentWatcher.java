@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** Polls an experiment until it finishes, showing progress, and returns its final view. */
-final class ExperimentWatcher {
+public final class ExperimentWatcher {
 
     private ExperimentWatcher() {
     }
@@ -13,7 +13,7 @@ final class ExperimentWatcher {
     /**
      * @param healthCheck run before each poll; throws when the pipeline cannot finish (a dead service)
      */
-    static JsonNode await(OrchestratorClient client, String experimentId, Duration timeout, ProgressPrinter printer,
+    public static JsonNode await(OrchestratorClient client, String experimentId, Duration timeout, ProgressPrinter printer,
             Runnable healthCheck) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {

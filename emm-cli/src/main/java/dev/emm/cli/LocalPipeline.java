@@ -16,9 +16,9 @@ import java.util.Map;
  * The whole pipeline on one machine: an in-process Kafka broker and S3 store, and the four
  * services as separate JVMs talking to them over real topics, exactly as in a cluster.
  */
-final class LocalPipeline implements AutoCloseable {
+public final class LocalPipeline implements AutoCloseable {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final LocalStack stack;
     private final StackDescriptor descriptor;
@@ -31,7 +31,7 @@ final class LocalPipeline implements AutoCloseable {
         this.logDirectory = logDirectory;
     }
 
-    static LocalPipeline start(Path directory, PrintStream log) {
+    public static LocalPipeline start(Path directory, PrintStream log) {
         long started = System.nanoTime();
         LocalStack stack = LocalStack.start(LocalStackSettings.onFreePorts(directory));
         LocalPipeline pipeline = new LocalPipeline(stack, directory.resolve("logs"));
@@ -54,20 +54,20 @@ final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    OrchestratorClient orchestrator() {
+    public OrchestratorClient orchestrator() {
         return new OrchestratorClient(services.get("orchestrator").url());
     }
 
-    ServiceProcess service(String name) {
+    public ServiceProcess service(String name) {
         return services.get(name);
     }
 
-    StackDescriptor stack() {
+    public StackDescriptor stack() {
         return descriptor;
     }
 
     /** Starts a service again on its old port, after a stop or a kill. */
-    void restart(String name) {
+    public void restart(String name) {
         ServiceProcess old = services.get(name);
         old.stop();
         ServiceProcess fresh = ServiceProcess.start(name, old.port(), descriptor, logDirectory, false);
@@ -76,7 +76,7 @@ final class LocalPipeline implements AutoCloseable {
     }
 
     /** Throws, with the log's tail, if any service has died. */
-    void checkAlive() {
+    public void checkAlive() {
         for (ServiceProcess service : services.values()) {
             if (!service.alive()) {
                 throw new CliException(service.service() + " stopped unexpectedly; last log lines:\n" + service.logTail(30));
@@ -90,7 +90,7 @@ final class LocalPipeline implements AutoCloseable {
         stack.close();
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

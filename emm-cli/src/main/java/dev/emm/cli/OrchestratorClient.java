@@ -10,21 +10,21 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** The orchestrator's REST API as the CLI uses it. */
-final class OrchestratorClient {
+public final class OrchestratorClient {
 
     private final HttpClient http = CliHttp.client();
     private final String baseUrl;
 
-    OrchestratorClient(String baseUrl) {
+    public OrchestratorClient(String baseUrl) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return baseUrl;
     }
 
     /** Submits a spec (or an envelope with an experimentId) and returns the new experiment's view. */
-    JsonNode submit(String specJson) {
+    public JsonNode submit(String specJson) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(specJson)));
@@ -39,7 +39,7 @@ final class OrchestratorClient {
         return body;
     }
 
-    JsonNode experiment(String id) {
+    public JsonNode experiment(String id) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments/" + id)).GET());
         requireFound(response, id);
         expect(response, 200);
@@ -47,7 +47,7 @@ final class OrchestratorClient {
     }
 
     /** The experiment's HTML report ({@code GET /experiments/{id}/report}). */
-    String report(String id) {
+    public String report(String id) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments/" + id + "/report"))
                 .GET());
         requireFound(response, id);
@@ -56,7 +56,7 @@ final class OrchestratorClient {
     }
 
     /** Every experiment of the stack, as {@code GET /experiments} lists them. */
-    JsonNode experiments() {
+    public JsonNode experiments() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments")).GET());
         expect(response, 200);
         return parse(response);
@@ -66,7 +66,7 @@ final class OrchestratorClient {
      * Cancels an experiment and returns its view: status {@code cancelled}, or, for an experiment
      * that had already finished (HTTP 409), its unchanged answer.
      */
-    JsonNode cancel(String id) {
+    public JsonNode cancel(String id) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments/" + id))
                 .DELETE());
         requireFound(response, id);

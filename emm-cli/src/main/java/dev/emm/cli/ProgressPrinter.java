@@ -11,7 +11,7 @@ import java.util.Locale;
  * ratios, and a bar per run in training. A line is printed when the search moved, or when training
  * progressed and the last line is older than {@link #TRAINING_LINE_INTERVAL_NANOS}.
  */
-final class ProgressPrinter {
+public final class ProgressPrinter {
 
     private static final int BAR_WIDTH = 20;
     private static final long TRAINING_LINE_INTERVAL_NANOS = 10_000_000_000L;
@@ -22,11 +22,11 @@ final class ProgressPrinter {
     private String lastSearchState = "";
     private long lastPrintNanos;
 
-    ProgressPrinter(PrintStream out) {
+    public ProgressPrinter(PrintStream out) {
         this.out = out;
     }
 
-    void show(JsonNode view) {
+    public void show(JsonNode view) {
         String line = describe(view);
         String searchState = view.path("status").asText() + view.path("points") + view.path("probing");
         long now = System.nanoTime();
@@ -39,7 +39,7 @@ final class ProgressPrinter {
         }
     }
 
-    static String describe(JsonNode view) {
+    public static String describe(JsonNode view) {
         List<String> parts = new ArrayList<>();
         parts.add(view.path("status").asText());
         List<String> measured = new ArrayList<>();

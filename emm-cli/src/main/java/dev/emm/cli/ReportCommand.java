@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write an experiment's report: one self-contained HTML page (ratio against |D|, per-run "
                 + "snapshots, samples beside their nearest training images, compute, spec).")
-final class ReportCommand implements Callable<Integer> {
+public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "ID", description = "An experiment id.")
     String id;
@@ -42,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** Builds the report of {@code experimentId} from {@code source} and writes it under {@code directory}. */
-    static Path write(String experimentId, StoreSource source, Path directory) throws IOException {
+    public static Path write(String experimentId, StoreSource source, Path directory) throws IOException {
         byte[] state = source.find(StorageLayout.experimentState(experimentId))
                 .orElseThrow(() -> new CliException("no experiment '" + experimentId + "' in " + source.description()));
         ExperimentState experiment = Json.read(state, ExperimentState.class);

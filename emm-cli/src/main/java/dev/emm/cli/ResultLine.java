@@ -9,12 +9,12 @@ import dev.emm.core.json.Json;
  * {@code {"experimentId","status","emm","bracket":[lo,hi],"points":[{"size","ratio","ciLow","ciHigh"}...]}},
  * plus {@code message} when the experiment failed or was cancelled.
  */
-final class ResultLine {
+public final class ResultLine {
 
     private ResultLine() {
     }
 
-    static String of(JsonNode view) {
+    public static String of(JsonNode view) {
         ObjectNode line = Json.mapper().createObjectNode();
         line.set("experimentId", view.path("experimentId"));
         line.set("status", view.path("status"));
@@ -27,12 +27,12 @@ final class ResultLine {
         return line.toString();
     }
 
-    static boolean finished(JsonNode view) {
+    public static boolean finished(JsonNode view) {
         return !"running".equals(view.path("status").asText());
     }
 
     /** No answer: the experiment failed or was cancelled. */
-    static boolean failed(JsonNode view) {
+    public static boolean failed(JsonNode view) {
         String status = view.path("status").asText();
         return "failed".equals(status) || "cancelled".equals(status);
     }

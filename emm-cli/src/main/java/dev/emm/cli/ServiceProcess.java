@@ -19,7 +19,7 @@ import java.util.Map;
  * runs it. Connection settings and credentials travel in the environment, never on the command
  * line, where any user could read them.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -38,7 +38,7 @@ final class ServiceProcess implements AutoCloseable {
     /**
      * @param detached true to start it in its own session, so it outlives this CLI (./emm up)
      */
-    static ServiceProcess start(String service, int port, StackDescriptor stack, Path logDirectory, boolean detached) {
+    public static ServiceProcess start(String service, int port, StackDescriptor stack, Path logDirectory, boolean detached) {
         Path jar = EmmHome.serviceJar(service);
         Path logFile = logDirectory.resolve(service + ".log");
         List<String> command = new ArrayList<>();
@@ -82,27 +82,27 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    String service() {
+    public String service() {
         return service;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    long pid() {
+    public long pid() {
         return handle.pid();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return handle.isAlive();
     }
 
-    void awaitReady(Duration timeout) {
+    public void awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(5))
                 .build();
@@ -126,7 +126,7 @@ final class ServiceProcess implements AutoCloseable {
                 + ":\n" + logTail(20));
     }
 
-    String logTail(int lines) {
+    public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(logFile);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -136,7 +136,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Asks the service to stop (SIGTERM, a graceful Quarkus shutdown), then forces it after a grace period. */
-    void stop() {
+    public void stop() {
         if (!handle.isAlive()) {
             return;
         }
@@ -149,7 +149,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Kills the service at once (SIGKILL), as a crash would. */
-    void kill() {
+    public void kill() {
         handle.destroyForcibly();
         handle.onExit().join();
     }

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * which a stopped local stack keeps them (S3Proxy's file-system backend stores the object
  * {@code KEY} of bucket {@code B} as the file {@code s3/B/KEY} under the stack's directory).
  */
-interface StoreSource extends AutoCloseable {
+public interface StoreSource extends AutoCloseable {
 
     Optional<byte[]> find(String key);
 

@@ -78,7 +78,7 @@ class ExportCommandTest {
         }
 
         Path out = dir.resolve("out");
-        DatasetEndToEndTest.CliRun run = DatasetEndToEndTest.cli("export", RUN, "--store", stack.toString(), "--out",
+        CliRun run = CliRun.of("export", RUN, "--store", stack.toString(), "--out",
                 out.toString());
         assertEquals(0, run.exit(), run.err());
         assertEquals(out.toAbsolutePath().toString(), run.out().strip());
@@ -128,7 +128,7 @@ class ExportCommandTest {
     void anUnknownIdIsAnErrorNamingTheStore() throws Exception {
         Path stack = dir.resolve("empty");
         Files.createDirectories(stack.resolve("s3").resolve(StorageLayout.DEFAULT_BUCKET));
-        DatasetEndToEndTest.CliRun run = DatasetEndToEndTest.cli("export", "nothing-here", "--store", stack.toString());
+        CliRun run = CliRun.of("export", "nothing-here", "--store", stack.toString());
         assertEquals(1, run.exit());
         assertTrue(run.err().contains("no snapshots of 'nothing-here' in the local store in " + stack), run.err());
     }

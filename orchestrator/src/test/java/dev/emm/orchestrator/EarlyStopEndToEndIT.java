@@ -1,15 +1,20 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.LocalPipeline;
 import dev.emm.core.events.RunCancelled;
 import dev.emm.core.events.Topics;
 import dev.emm.core.events.TrainingProgress;
 import dev.emm.core.json.Json;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
+import dev.emm.testsupport.TrainerMeters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,13 +23,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A run decided "memorizing" is stopped early: the tiny network of {@link NetworkEndToEndTest}
+ * A run decided "memorizing" is stopped early: the tiny network of {@link NetworkEndToEndIT}
  * (ratio 0.91 after 1,500 steps, 0.98 after 2,400) gets a duration of 12,000 steps and a snapshot
  * every 300; the orchestrator cancels it at the first snapshot at or above 0.9, the trainer stops
  * far before the duration and keeps a checkpoint, and the experiment's answer is the same.
  */
 @Tag("slow")
-class EarlyStopEndToEndTest {
+class EarlyStopEndToEndIT {
 
     private static final int STEPS = 12_000;
     private static final int SNAPSHOT_EVERY_STEPS = 300;

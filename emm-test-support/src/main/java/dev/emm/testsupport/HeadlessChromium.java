@@ -1,4 +1,4 @@
-package dev.emm.cli;
+package dev.emm.testsupport;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * console message the page produced, and a screenshot. Where no chromium is installed a test using
  * it is skipped with a message, except under {@code CI=true} (CI installs it: .ci/run), where it fails.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
     private static final long TIMEOUT_SECONDS = 120;
 
@@ -29,10 +29,10 @@ final class HeadlessChromium {
     }
 
     /** The page as Chromium rendered it: the serialized DOM, and the console's messages (one per line). */
-    record Page(String dom, List<String> console) {
+    public record Page(String dom, List<String> console) {
     }
 
-    static HeadlessChromium require() {
+    public static HeadlessChromium require() {
         Optional<Path> found = onPath("chromium");
         if (found.isEmpty()) {
             String message = "chromium is not installed (Debian: apt-get install chromium), so the report is not "
@@ -45,7 +45,7 @@ final class HeadlessChromium {
         return new HeadlessChromium(found.get());
     }
 
-    Page load(Path html) throws IOException, InterruptedException {
+    public Page load(Path html) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("emm-chromium-");
         Path dom = work.resolve("dom.html");
         Path log = work.resolve("log.txt");
@@ -59,7 +59,7 @@ final class HeadlessChromium {
         return new Page(Files.readString(dom, StandardCharsets.UTF_8), console);
     }
 
-    void screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
+    public void screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("emm-chromium-");
         Files.createDirectories(png.toAbsolutePath().getParent());
         Files.deleteIfExists(png);

@@ -1,7 +1,8 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.emm.cli.LocalPipeline;
 import dev.emm.core.events.RunRef;
 import dev.emm.core.events.Topics;
 import dev.emm.core.events.TrainRequested;
@@ -10,6 +11,9 @@ import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** At-least-once delivery: the same train request twice yields one run, announced twice. */
 @Tag("slow")
-class DuplicateDeliveryTest {
+class DuplicateDeliveryIT {
 
     private static final Pattern TRAINED = Pattern.compile(
             "emm_training_runs_total\\{[^}]*outcome=\"trained\"[^}]*} ([0-9.]+)");

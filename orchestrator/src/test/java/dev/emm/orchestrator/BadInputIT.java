@@ -1,11 +1,15 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.LocalPipeline;
 import dev.emm.core.events.Topics;
 import dev.emm.core.json.Json;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** Bad input is rejected with the offending field named, and never stops other experiments. */
 @Tag("slow")
-class BadInputTest {
+class BadInputIT {
 
     private final LocalPipeline pipeline = SharedPipeline.get();
 

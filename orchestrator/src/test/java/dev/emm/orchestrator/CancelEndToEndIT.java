@@ -1,9 +1,12 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.EmmCli;
+import dev.emm.cli.LocalPipeline;
+import dev.emm.cli.OrchestratorClient;
 import dev.emm.core.events.ExperimentCancelRequested;
 import dev.emm.core.events.RunCancelled;
 import dev.emm.core.events.RunRef;
@@ -15,6 +18,10 @@ import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
+import dev.emm.testsupport.TrainerMeters;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * repeated cancel is harmless, an unknown id is 404 (over Kafka: a log line), a finished one 409.
  */
 @Tag("slow")
-class CancelEndToEndTest {
+class CancelEndToEndIT {
 
     private static final int SIZE = 10;
     private static final long STOP_WITHIN_MILLIS = 10_000;

@@ -1,22 +1,27 @@
-package dev.emm.cli;
+package dev.emm.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.CliException;
+import dev.emm.cli.ExperimentWatcher;
+import dev.emm.cli.LocalPipeline;
+import dev.emm.cli.OrchestratorClient;
+import dev.emm.cli.ProgressPrinter;
 import java.time.Duration;
 
 /** Submitting and awaiting experiments in tests, with progress on stderr. */
-final class Experiments {
+public final class Experiments {
 
     private Experiments() {
     }
 
-    static JsonNode runToEnd(LocalPipeline pipeline, String specJson, Duration timeout) {
+    public static JsonNode runToEnd(LocalPipeline pipeline, String specJson, Duration timeout) {
         OrchestratorClient client = pipeline.orchestrator();
         String id = client.submit(specJson).path("experimentId").asText();
         return await(pipeline, id, timeout);
     }
 
     /** Waits for the experiment to exist (a Kafka submission arrives asynchronously), then to finish. */
-    static JsonNode await(LocalPipeline pipeline, String id, Duration timeout) {
+    public static JsonNode await(LocalPipeline pipeline, String id, Duration timeout) {
         java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
             try {
@@ -33,7 +38,7 @@ final class Experiments {
                 pipeline::checkAlive);
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -42,7 +47,7 @@ final class Experiments {
         }
     }
 
-    static String optimumSpec(String name, int minSize, int maxSize, int samples) {
+    public static String optimumSpec(String name, int minSize, int maxSize, int samples) {
         return """
                 {"name": "%s",
                  "data": {"dataset": "mnist", "resolution": 8, "classes": 10},

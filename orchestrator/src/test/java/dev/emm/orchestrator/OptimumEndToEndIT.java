@@ -1,9 +1,14 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.EmmHome;
+import dev.emm.cli.LocalPipeline;
+import dev.emm.cli.ResultLine;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.SharedPipeline;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The example experiment through the real broker, store and four service processes. */
 @Tag("slow")
-class OptimumEndToEndTest {
+class OptimumEndToEndIT {
 
     @Test
     void theOptimumMemorizesAtEverySizeSoEmmIsAtLeastMax() throws Exception {

@@ -1,10 +1,11 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.LocalPipeline;
 import dev.emm.core.events.Topics;
 import dev.emm.core.json.Json;
 import dev.emm.core.orchestration.ExperimentState;
@@ -13,6 +14,9 @@ import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * a reason, and the orchestrator starts and runs other experiments to the end.
  */
 @Tag("slow")
-class UnresumableExperimentTest {
+class UnresumableExperimentIT {
 
     private static final String OVERSIZED = "oversized-events";
     private static final String CORRUPT = "corrupt-state";

@@ -1,5 +1,6 @@
-package dev.emm.cli;
+package dev.emm.testsupport;
 
+import dev.emm.cli.LocalPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,12 +9,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads the trainer's {@code emm_training_runs_total{outcome}} from its Prometheus endpoint. */
-final class TrainerMeters {
+public final class TrainerMeters {
 
     private TrainerMeters() {
     }
 
-    static double runs(LocalPipeline pipeline, String outcome) {
+    public static double runs(LocalPipeline pipeline, String outcome) {
         Pattern pattern = Pattern.compile(
                 "emm_training_runs_total\\{[^}]*outcome=\"" + Pattern.quote(outcome) + "\"[^}]*} ([0-9.]+)");
         try {

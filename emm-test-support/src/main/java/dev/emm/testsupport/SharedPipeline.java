@@ -1,19 +1,20 @@
-package dev.emm.cli;
+package dev.emm.testsupport;
 
+import dev.emm.cli.LocalPipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** One local pipeline (broker, store, four service JVMs) per test JVM, closed when the JVM exits. */
-final class SharedPipeline {
+public final class SharedPipeline {
 
     private static LocalPipeline pipeline;
 
     private SharedPipeline() {
     }
 
-    static synchronized LocalPipeline get() {
+    public static synchronized LocalPipeline get() {
         if (pipeline == null) {
             try {
                 Path directory = Files.createTempDirectory("emm-e2e-");

@@ -1,4 +1,4 @@
-package dev.emm.cli;
+package dev.emm.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,17 +19,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Plain Kafka clients against the pipeline's broker, as an outside producer or observer would use it. */
-final class KafkaTestClients {
+public final class KafkaTestClients {
 
     private KafkaTestClients() {
     }
 
-    static void produce(String bootstrap, String topic, String key, String value) throws Exception {
+    public static void produce(String bootstrap, String topic, String key, String value) throws Exception {
         produce(bootstrap, topic, key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends raw bytes, which need not be UTF-8 (a null key or value is sent as such). */
-    static void produce(String bootstrap, String topic, String key, byte[] value) throws Exception {
+    public static void produce(String bootstrap, String topic, String key, byte[] value) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -40,7 +40,7 @@ final class KafkaTestClients {
     }
 
     /** Reads the topic from the beginning until {@code count} records match, or fails after the timeout. */
-    static List<ConsumerRecord<String, String>> awaitRecords(String bootstrap, String topic,
+    public static List<ConsumerRecord<String, String>> awaitRecords(String bootstrap, String topic,
             Predicate<ConsumerRecord<String, String>> match, int count, Duration timeout) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -1,4 +1,4 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.EmmCli;
+import dev.emm.cli.LocalPipeline;
 import dev.emm.core.data.DatasetManifest;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.data.ImageSetCodec;
@@ -21,6 +23,10 @@ import dev.emm.datasets.DatasetRegistry;
 import dev.emm.localstack.StackDescriptor;
 import dev.emm.store.ObjectStore;
 import dev.emm.store.StoreConfig;
+import dev.emm.testsupport.DatasetArchives;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trains, and a mixed-data experiment whose stored subsets have the exact per-source counts.
  */
 @Tag("slow")
-class DatasetEndToEndTest {
+class DatasetEndToEndIT {
 
     private static final String CIFAR_LICENSE_START = "CIFAR-10";
 

@@ -1,4 +1,4 @@
-package dev.emm.cli;
+package dev.emm.testsupport;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +21,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Small datasets in their published formats, built in the test (docs/DATASETS.md). */
-final class DatasetArchives {
+public final class DatasetArchives {
 
-    static final List<String> CIFAR10_NAMES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
+    public static final List<String> CIFAR10_NAMES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
             "horse", "ship", "truck");
 
     private DatasetArchives() {
@@ -35,7 +35,7 @@ final class DatasetArchives {
      * {@code count} training images (a multiple of 50), image i of class i % 10, spread evenly over the five
      * batches, plus 10 test images. Each image is a seeded colour gradient, so a preview shows classes apart.
      */
-    static Path cifar10Binary(Path file, int count) throws IOException {
+    public static Path cifar10Binary(Path file, int count) throws IOException {
         if (count % 50 != 0) {
             throw new IllegalArgumentException("count must be a multiple of 50");
         }
@@ -62,7 +62,7 @@ final class DatasetArchives {
     }
 
     /** 3x32x32 CHW: a gradient in a class colour with seeded noise. */
-    static byte[] cifarImage(long seed, int label) {
+    public static byte[] cifarImage(long seed, int label) {
         SplittableRandom random = new SplittableRandom(seed);
         int[] base = {(label * 97) % 256, (label * 57 + 80) % 256, (label * 151 + 160) % 256};
         byte[] chw = new byte[3 * 32 * 32];
@@ -77,7 +77,7 @@ final class DatasetArchives {
         return chw;
     }
 
-    static Path tarGz(Path file, String folder, Map<String, byte[]> entries) throws IOException {
+    public static Path tarGz(Path file, String folder, Map<String, byte[]> entries) throws IOException {
         try (OutputStream raw = Files.newOutputStream(file);
                 GZIPOutputStream gzip = new GZIPOutputStream(raw);
                 TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
@@ -99,12 +99,12 @@ final class DatasetArchives {
      * {@code classes} classes, image i of class i % classes: seeded noise with a white 4x4 top-left corner
      * (MNIST's corners are black, so a subset's images can be told apart by source).
      */
-    static Path edmZipGray(Path file, int classes, int perClass, int side) throws IOException {
+    public static Path edmZipGray(Path file, int classes, int perClass, int side) throws IOException {
         return edmZipGray(file, classes, perClass, side, 1000);
     }
 
     /** As {@link #edmZipGray(Path, int, int, int)}, image i's noise seeded with {@code seed + i}. */
-    static Path edmZipGray(Path file, int classes, int perClass, int side, long seed) throws IOException {
+    public static Path edmZipGray(Path file, int classes, int perClass, int side, long seed) throws IOException {
         int count = classes * perClass;
         StringBuilder labels = new StringBuilder("{\"labels\": [");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
@@ -133,7 +133,7 @@ final class DatasetArchives {
     }
 
     /** An image folder: {@code classes} subfolders of {@code perClass} 4x4 RGB PNGs each. */
-    static Path imageFolder(Path folder, List<String> classes, int perClass) throws IOException {
+    public static Path imageFolder(Path folder, List<String> classes, int perClass) throws IOException {
         for (int c = 0; c < classes.size(); c++) {
             Path classFolder = Files.createDirectories(folder.resolve(classes.get(c)));
             for (int k = 0; k < perClass; k++) {
@@ -150,7 +150,7 @@ final class DatasetArchives {
     }
 
     /** MNIST IDX files {@code train-images-idx3-ubyte.gz} and {@code train-labels-idx1-ubyte.gz}: image i of class i % 10. */
-    static Path mnistIdx(Path folder, int count, int side) throws IOException {
+    public static Path mnistIdx(Path folder, int count, int side) throws IOException {
         Files.createDirectories(folder);
         ByteArrayOutputStream images = new ByteArrayOutputStream();
         writeBe32(images, 0x00000803);
@@ -187,7 +187,7 @@ final class DatasetArchives {
         return out.toByteArray();
     }
 
-    static String sha256(Path file) throws Exception {
+    public static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }

@@ -1,15 +1,19 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.LocalPipeline;
 import dev.emm.core.events.Topics;
 import dev.emm.core.events.TrainingProgress;
 import dev.emm.core.json.Json;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,11 +30,11 @@ import org.junit.jupiter.api.Test;
  * killed after its first checkpoint, resumes from that checkpoint when restarted, and the sampler
  * and metric find the run memorizes. The run's meters exist while it trains and are gone after.
  * Early stop is off: the run must train to its end whenever its metric results arrive, so that the
- * resumed trainer's last step and the run's three snapshots are fixed (EarlyStopEndToEndTest covers
+ * resumed trainer's last step and the run's three snapshots are fixed (EarlyStopEndToEndIT covers
  * the stop).
  */
 @Tag("slow")
-class NetworkEndToEndTest {
+class NetworkEndToEndIT {
 
     private static final int STEPS = 2400;
     private static final int CHECKPOINT_EVERY_STEPS = 300;

@@ -1,13 +1,17 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.LocalPipeline;
 import dev.emm.core.events.Topics;
 import dev.emm.core.json.Json;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * restarted orchestrator announces the completion again.
  */
 @Tag("slow")
-class OrchestratorRestartTest {
+class OrchestratorRestartIT {
 
     @Test
     void aKilledOrchestratorResumesAndFinishesWithTheSameResult() {

@@ -1,10 +1,14 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.LocalPipeline;
 import dev.emm.core.events.Topics;
 import dev.emm.core.json.Json;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * (Kafka); none creates an experiment; a good experiment submitted after the corpus completes.
  */
 @Tag("slow")
-class BadInputCorpusTest {
+class BadInputCorpusIT {
 
     /** The size bound over Kafka: above the 64 KiB submission limit, below the broker's 1 MB record limit. */
     private static final int KAFKA_OVERSIZED_NAME = 100_000;

@@ -1,9 +1,15 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.LocalPipeline;
+import dev.emm.cli.ReportCommand;
+import dev.emm.cli.StoreSource;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.HeadlessChromium;
+import dev.emm.testsupport.SharedPipeline;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * screenshot are kept under target/report-e2e/.
  */
 @Tag("slow")
-class ReportEndToEndTest {
+class ReportEndToEndIT {
 
     private static final int SAMPLES = 64;
     private static final int WIDTH = 1100;
