@@ -1,10 +1,15 @@
-package dev.emm.cli;
+package dev.emm.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emm.cli.EmmHome;
+import dev.emm.cli.LocalPipeline;
 import dev.emm.core.events.Topics;
+import dev.emm.testsupport.Experiments;
+import dev.emm.testsupport.KafkaTestClients;
+import dev.emm.testsupport.SharedPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,13 +26,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Poison records on the internal topics, over the real broker: on each of the eight topics a
- * service consumes (besides submissions, which BadInputCorpusTest covers) one record that is not
+ * service consumes (besides submissions, which BadInputCorpusIT covers) one record that is not
  * JSON and one of an unknown schemaVersion. Each lands in the topic's dead-letter twin with the
  * reason, every service stays live (no failed channel, so no restart and no crash loop), and an
  * experiment submitted afterwards runs through all four services to its end.
  */
 @Tag("slow")
-class PoisonRecordsTest {
+class PoisonRecordsIT {
 
     private static final List<String> INTERNAL = Topics.CONSUMED.stream()
             .filter(topic -> !topic.equals(Topics.EXPERIMENTS_SUBMITTED)).toList();
