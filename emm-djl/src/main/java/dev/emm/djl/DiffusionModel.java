@@ -9,8 +9,9 @@ import dev.emm.djl.nn.SongUNet;
 
 /**
  * A SongUNet under a preconditioning: the denoiser D(x; sigma) and EDM's training loss. Arrays are
- * float32 on the network's device; inputs are never closed, intermediates are closed as soon as
- * they are consumed.
+ * float32 on the network's device; inputs are never closed. The arrays made here are image-sized or
+ * smaller and live in the inputs' manager until the caller closes it (TrainingRun's per-step
+ * sub-manager, NetworkDenoiser's per-call one); the network closes its activations as it goes.
  */
 public final class DiffusionModel {
 
@@ -37,33 +38,9 @@ public final class DiffusionModel {
      * @param labels int64 class labels [N], or null
      */
     public NDArray denoise(ParameterStore ps, NDArray x, NDArray sigma, NDArray labels, boolean training) {
-        NDArray cIn = preconditioning.cIn(sigma);
-        NDArray xIn = cIn == null ? x : x.mul(cIn);
-        if (cIn != null) {
-            cIn.close();
-        }
-        NDArray cNoise = preconditioning.cNoise(sigma);
-        NDArray f = net.apply(ps, xIn, cNoise, labels, training);
-        cNoise.close();
-        if (xIn != x) {
-            xIn.close();
-        }
-        NDArray cOut = preconditioning.cOut(sigma);
-        NDArray scaled = f.mul(cOut);
-        f.close();
-        cOut.close();
-        NDArray cSkip = preconditioning.cSkip(sigma);
-        NDArray d;
-        if (cSkip == null) {
-            d = x.add(scaled);
-        } else {
-            NDArray skipped = x.mul(cSkip);
-            cSkip.close();
-            d = skipped.add(scaled);
-            skipped.close();
-        }
-        scaled.close();
-        return d;
+        NDArray xIn = x.mul(preconditioning.cIn(sigma));
+        NDArray f = net.apply(ps, xIn, preconditioning.cNoise(sigma), labels, training);
+        return x.mul(preconditioning.cSkip(sigma)).add(f.mul(preconditioning.cOut(sigma)));
     }
 
     /**
@@ -75,25 +52,8 @@ public final class DiffusionModel {
     public NDArray loss(ParameterStore ps, NDManager manager, NDArray y, NDArray labels, boolean training) {
         int n = (int) y.getShape().get(0);
         NDArray sigma = preconditioning.sampleSigma(manager, n, DataType.FLOAT32);
-        NDArray weight = preconditioning.weight(sigma);
-        NDArray noise = manager.randomNormal(0, 1, y.getShape(), DataType.FLOAT32);
-        noise.muli(sigma);
-        NDArray noisy = y.add(noise);
-        noise.close();
-        NDArray d = denoise(ps, noisy, sigma, labels, training);
-        noisy.close();
-        sigma.close();
-        NDArray diff = d.sub(y);
-        d.close();
-        NDArray squared = diff.square();
-        diff.close();
-        NDArray weighted = squared.mul(weight);
-        squared.close();
-        weight.close();
-        NDArray total = weighted.sum();
-        weighted.close();
-        NDArray mean = Ops.scale(total, 1.0 / n);
-        total.close();
-        return mean;
+        NDArray noise = manager.randomNormal(0, 1, y.getShape(), DataType.FLOAT32).mul(sigma);
+        NDArray d = denoise(ps, y.add(noise), sigma, labels, training);
+        return Ops.scale(d.sub(y).square().mul(preconditioning.weight(sigma)).sum(), 1.0 / n);
     }
 }

@@ -8,28 +8,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** Small helpers shared by the blocks: SiLU, scaling by a natively owned scalar, cached constants. */
+/** Small helpers shared by the blocks: scaling by a natively owned scalar, cached constants. */
 public final class Ops {
 
     private static final Map<Device, NDManager> CONSTANT_MANAGERS = new ConcurrentHashMap<>();
     private static final Map<String, NDArray> CONSTANTS = new ConcurrentHashMap<>();
 
     private Ops() {
-    }
-
-    /** SiLU (libtorch's fused kernel, {@link ScriptOps#silu}), closing its input. */
-    public static NDArray siluConsume(NDArray x, boolean training) {
-        NDArray y = ScriptOps.silu(x, training);
-        x.close();
-        return y;
-    }
-
-    /** Adds {@code b} to {@code a} and closes both. */
-    public static NDArray addConsume(NDArray a, NDArray b) {
-        NDArray y = a.add(b);
-        a.close();
-        b.close();
-        return y;
     }
 
     /** Multiplies by a scalar and closes the input. */

@@ -142,23 +142,21 @@ public final class SongUNet extends FixedShapeBlock {
         return new NDList(apply(ps, inputs.get(0), inputs.get(1), labels, training));
     }
 
-    /** F(x; noise, labels); inputs are not closed. {@code classLabels} may be null. */
+    /**
+     * F(x; noise, labels); inputs are not closed. {@code classLabels} may be null. Activations are
+     * closed as soon as no stage needs them; the small embedding arrays [N, emb] live in the inputs'
+     * manager until the caller closes it.
+     */
     public NDArray apply(ParameterStore ps, NDArray input, NDArray noiseLabels, NDArray classLabels, boolean training) {
         // Mapping.
         NDArray emb = mapNoise.apply(ps, noiseLabels, training);
-        if (mapLabel != null && classLabels != null) {
-            NDArray label = mapLabel.apply(ps, classLabels, training);
-            emb = Ops.addConsume(emb, label);
-        } else if (mapLabel != null) {
+        if (mapLabel != null) {
             // EDM feeds a zero label vector when none is given: only the bias remains.
-            emb = Ops.addConsume(emb, mapLabel.biasOnly(ps, emb, training));
+            emb = emb.add(classLabels != null ? mapLabel.apply(ps, classLabels, training)
+                    : mapLabel.biasOnly(ps, emb, training));
         }
-        NDArray m0 = mapLayer0.apply(ps, emb, training);
-        emb.close();
-        emb = Ops.siluConsume(m0, training);
-        NDArray m1 = mapLayer1.apply(ps, emb, training);
-        emb.close();
-        emb = Ops.siluConsume(m1, training);
+        emb = ScriptOps.silu(mapLayer0.apply(ps, emb, training), training);
+        emb = ScriptOps.silu(mapLayer1.apply(ps, emb, training), training);
 
         // Encoder.
         NDArray[] skips = new NDArray[ModelSpec.skipConnectionCount(config.channelMult().size(), config.numBlocks())];
@@ -166,74 +164,68 @@ public final class SongUNet extends FixedShapeBlock {
         NDArray aux = input;
         for (Stage stage : encoder) {
             NDArray old = x;
-            if (stage.role() == Role.RESIDUAL) {
-                NDArray t = ((Conv2d) stage.block()).apply(ps, aux, training);
-                NDArray sum = x.add(t);
-                t.close();
-                x = Ops.scaleConsume(sum, Math.sqrt(0.5));
-                NDArray oldAux = aux;
-                aux = x;
-                if (config.skipEnabled(stage.skipIndex())) {
-                    skips[stage.skipIndex()] = x;
+            NDArray oldAux = aux;
+            switch (stage.role()) {
+                case CONV -> x = ((Conv2d) stage.block()).apply(ps, x, training);
+                case RESIDUAL -> {
+                    try (NDArray t = ((Conv2d) stage.block()).apply(ps, aux, training); NDArray sum = x.add(t)) {
+                        x = Ops.scale(sum, Math.sqrt(0.5));
+                    }
+                    aux = x;
                 }
-                release(oldAux, input, x, aux, skips);
-            } else if (stage.role() == Role.CONV) {
-                x = ((Conv2d) stage.block()).apply(ps, x, training);
-                if (config.skipEnabled(stage.skipIndex())) {
-                    skips[stage.skipIndex()] = x;
-                }
-            } else {
-                x = ((UNetBlock) stage.block()).apply(ps, x, emb, training);
-                if (config.skipEnabled(stage.skipIndex())) {
-                    skips[stage.skipIndex()] = x;
-                }
+                default -> x = ((UNetBlock) stage.block()).apply(ps, x, emb, training);
+            }
+            if (config.skipEnabled(stage.skipIndex())) {
+                skips[stage.skipIndex()] = x;
             }
             release(old, input, x, aux, skips);
+            release(oldAux, input, x, aux, skips);
         }
 
         // Decoder.
-        NDArray tmp = null;
+        NDArray normed = null;
         NDArray out = null;
         for (Stage stage : decoder) {
             switch (stage.role()) {
-                case BLOCK -> {
-                    NDArray old = x;
-                    NDArray in = x;
-                    if (stage.skipIndex() >= 0) {
-                        NDArray skip = skips[stage.skipIndex()];
-                        skips[stage.skipIndex()] = null;
-                        if (skip == null) {
-                            Shape s = x.getShape();
-                            int channels = encoderOutChannels[stage.skipIndex()];
-                            try (NDArray zeros = x.getManager().zeros(new Shape(s.get(0), channels, s.get(2), s.get(3)),
-                                    x.getDataType(), x.getDevice())) {
-                                in = x.concat(zeros, 1);
-                            }
-                        } else {
-                            in = x.concat(skip, 1);
-                            release(skip, input, x, aux, skips);
-                        }
-                        release(old, input, null, aux, skips);
-                    }
-                    x = ((UNetBlock) stage.block()).apply(ps, in, emb, training);
-                    if (in != old) {
-                        in.close();
-                    } else {
-                        release(old, input, x, aux, skips);
-                    }
-                }
-                case AUX_NORM -> tmp = ((GroupNorm) stage.block()).applySilu(ps, x, training);
+                case AUX_NORM -> normed = ((GroupNorm) stage.block()).applySilu(ps, x, training);
                 case AUX_CONV -> {
-                    out = ((Conv2d) stage.block()).apply(ps, tmp, training);
-                    tmp.close();
+                    out = ((Conv2d) stage.block()).apply(ps, normed, training);
+                    normed.close();
                 }
-                default -> throw new IllegalStateException(stage.role().toString());
+                default -> {
+                    UNetBlock block = (UNetBlock) stage.block();
+                    if (stage.skipIndex() < 0) {
+                        NDArray old = x;
+                        x = block.apply(ps, x, emb, training);
+                        release(old, input, x, aux, skips);
+                    } else {
+                        NDArray in = withSkip(x, skips, stage.skipIndex(), input, aux);
+                        release(x, input, null, aux, skips);
+                        x = block.apply(ps, in, emb, training);
+                        in.close();
+                    }
+                }
             }
         }
         release(x, input, null, aux, skips);
         release(aux, input, null, null, skips);
-        emb.close();
         return out;
+    }
+
+    /** x concatenated with pending skip {@code index} (zeros where that skip is switched off), which is released. */
+    private NDArray withSkip(NDArray x, NDArray[] skips, int index, NDArray input, NDArray aux) {
+        NDArray skip = skips[index];
+        skips[index] = null;
+        if (skip == null) {
+            Shape s = x.getShape();
+            try (NDArray zeros = x.getManager().zeros(new Shape(s.get(0), encoderOutChannels[index], s.get(2), s.get(3)),
+                    x.getDataType(), x.getDevice())) {
+                return x.concat(zeros, 1);
+            }
+        }
+        NDArray in = x.concat(skip, 1);
+        release(skip, input, x, aux, skips);
+        return in;
     }
 
     /** Closes {@code a} unless it is the caller's input or still held as x, aux or a pending skip. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SongUNetSmokeTest {
 
     @Test
-    void forwardShapeAndClosesIntermediates() {
+    void forwardShapeAndClosesEveryActivation() {
         DjlRuntime.engine();
         for (boolean ncsn : new boolean[] {false, true}) {
             for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
@@ -37,7 +37,11 @@ class SongUNetSmokeTest {
                             NDArray n = s.randomNormal(new Shape(2)).toType(type, false);
                             NDArray y = net.apply(new ParameterStore(s, false), x, n, s.create(new long[] {2, 0}), false);
                             assertEquals(new Shape(2, 1, 8, 8), y.getShape());
-                            assertTrue(s.getManagedArrays().size() <= 6, "only inputs and output remain: " + s.getManagedArrays().size());
+                            // of the [N, C, H, W] arrays only the input (and its pre-cast draw) and the output remain; the
+                            // small embedding arrays [N, emb] are left to the manager
+                            long activations = s.getManagedArrays().stream()
+                                    .filter(a -> a.getShape().dimension() == 4).count();
+                            assertTrue(activations <= 3, "activations left: " + activations);
                         }
                         System.out.printf("ncsn=%s %s forward %.2f ms%n", ncsn, type, (System.nanoTime() - t0) / 1e6);
                     }

@@ -83,17 +83,22 @@ final class DeviceEquivalence {
         SplittableRandom random = new SplittableRandom(seed);
         float[] clean = new float[batch * d];
         float[] noise = new float[batch * d];
-        float[] sigma = new float[batch];
-        float[] weight = new float[batch];
+        float[] draws = new float[batch];
         for (int i = 0; i < clean.length; i++) {
             clean[i] = (float) (random.nextInt(256) / 127.5 - 1);
             noise[i] = (float) gaussian(random);
         }
         for (int i = 0; i < batch; i++) {
-            double draw = preconditioning == Preconditioning.EDM ? gaussian(random) : random.nextDouble();
-            double s = preconditioning.sigmaFromDraw(draw);
-            sigma[i] = (float) s;
-            weight[i] = (float) preconditioning.weight(s);
+            draws[i] = (float) (preconditioning == Preconditioning.EDM ? gaussian(random) : random.nextDouble());
+        }
+        Shape perSample = new Shape(batch, 1, 1, 1);
+        float[] sigma;
+        float[] weight;
+        // sigma and lambda(sigma) from the host's draws on the CPU, so that both devices get the same values
+        try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
+            NDArray s = preconditioning.sigmaOfDraw(cpu.create(draws, perSample));
+            sigma = s.toFloatArray();
+            weight = preconditioning.weight(s).toFloatArray();
         }
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(device)) {
@@ -103,7 +108,6 @@ final class DeviceEquivalence {
             net.initialize(manager, DataType.FLOAT32, seed);
             DiffusionModel diffusion = new DiffusionModel(net, preconditioning);
             Shape images = new Shape(batch, channels, resolution, resolution);
-            Shape perSample = new Shape(batch, 1, 1, 1);
             float[] output;
             double loss;
             try (GradientCollector collector = engine.newGradientCollector()) {
