@@ -22,8 +22,11 @@ public final class SongUNet extends FixedShapeBlock {
 
     private enum Role { CONV, BLOCK, RESIDUAL, AUX_NORM, AUX_CONV }
 
-    private record Stage(String name, Role role, FixedShapeBlock block, int skipIndex) {
+    private record Stage(Role role, FixedShapeBlock block, int skipIndex) {
     }
+
+    private static final double SKIP_SCALE = Math.sqrt(0.5);
+    private static final double EPS = 1e-6;
 
     private final UNetConfig config;
     private final NoiseEmbedding mapNoise;
@@ -38,8 +41,6 @@ public final class SongUNet extends FixedShapeBlock {
         this.config = config;
         int emb = config.embChannels();
         int noise = config.noiseChannels();
-        double skipScale = Math.sqrt(0.5);
-        double eps = 1e-6;
         int[] filter = config.resampleFilter();
 
         mapNoise = addChildBlock("map_noise", new NoiseEmbedding(config.embedding(), noise));
@@ -47,78 +48,72 @@ public final class SongUNet extends FixedShapeBlock {
         mapLayer0 = addChildBlock("map_layer0", new Linear(noise, emb, true, InitSpec.XAVIER));
         mapLayer1 = addChildBlock("map_layer1", new Linear(emb, emb, true, InitSpec.XAVIER));
 
-        // Encoder.
+        // Encoder; a stage's skip index is the number of skips before it.
         List<Integer> skipChannels = new ArrayList<>();
         int cout = config.inChannels();
         int caux = config.inChannels();
-        int skipIndex = 0;
         for (int level = 0; level < config.channelMult().size(); level++) {
             int res = config.resolution() >> level;
+            String at = "enc_" + res + "x" + res;
             if (level == 0) {
                 int cin = cout;
                 cout = config.modelChannels();
-                encoder.add(new Stage(res + "x" + res + "_conv", Role.CONV,
-                        addChildBlock("enc_" + res + "x" + res + "_conv", new Conv2d(cin, cout, 3, InitSpec.XAVIER)),
-                        skipIndex++));
+                add(encoder, at + "_conv", Role.CONV, new Conv2d(cin, cout, 3, InitSpec.XAVIER), skipChannels.size());
                 skipChannels.add(cout);
             } else {
-                String name = res + "x" + res + "_down";
-                encoder.add(new Stage(name, Role.BLOCK, addChildBlock("enc_" + name,
-                        new UNetBlock(cout, cout, emb, false, true, false, config.dropout(), skipScale, eps, filter)),
-                        skipIndex++));
+                add(encoder, at + "_down", Role.BLOCK, block(cout, cout, false, true, false), skipChannels.size());
                 skipChannels.add(cout);
                 if (config.residualEncoder()) {
-                    String aux = res + "x" + res + "_aux_residual";
-                    encoder.add(new Stage(aux, Role.RESIDUAL, addChildBlock("enc_" + aux,
-                            new Conv2d(caux, cout, 3, true, false, true, filter, true, InitSpec.XAVIER)),
-                            skipIndex - 1));
+                    add(encoder, at + "_aux_residual", Role.RESIDUAL,
+                            new Conv2d(caux, cout, 3, true, false, true, filter, true, InitSpec.XAVIER),
+                            skipChannels.size() - 1);
                     caux = cout;
                 }
             }
             for (int idx = 0; idx < config.numBlocks(); idx++) {
                 int cin = cout;
                 cout = config.modelChannels() * config.channelMult().get(level);
-                boolean attn = config.attnResolutions().contains(res);
-                String name = res + "x" + res + "_block" + idx;
-                encoder.add(new Stage(name, Role.BLOCK, addChildBlock("enc_" + name,
-                        new UNetBlock(cin, cout, emb, false, false, attn, config.dropout(), skipScale, eps, filter)),
-                        skipIndex++));
+                add(encoder, at + "_block" + idx, Role.BLOCK,
+                        block(cin, cout, false, false, config.attnResolutions().contains(res)), skipChannels.size());
                 skipChannels.add(cout);
             }
         }
-
         encoderOutChannels = skipChannels.stream().mapToInt(Integer::intValue).toArray();
 
-        // Decoder.
+        // Decoder; blocks after the first at each level take the most recent pending skip.
         int levels = config.channelMult().size();
         for (int level = levels - 1; level >= 0; level--) {
             int res = config.resolution() >> level;
-            String prefix = "dec_" + res + "x" + res;
+            String at = "dec_" + res + "x" + res;
             if (level == levels - 1) {
-                decoder.add(new Stage(res + "x" + res + "_in0", Role.BLOCK, addChildBlock(prefix + "_in0",
-                        new UNetBlock(cout, cout, emb, false, false, true, config.dropout(), skipScale, eps, filter)), -1));
-                decoder.add(new Stage(res + "x" + res + "_in1", Role.BLOCK, addChildBlock(prefix + "_in1",
-                        new UNetBlock(cout, cout, emb, false, false, false, config.dropout(), skipScale, eps, filter)), -1));
+                add(decoder, at + "_in0", Role.BLOCK, block(cout, cout, false, false, true), -1);
+                add(decoder, at + "_in1", Role.BLOCK, block(cout, cout, false, false, false), -1);
             } else {
-                decoder.add(new Stage(res + "x" + res + "_up", Role.BLOCK, addChildBlock(prefix + "_up",
-                        new UNetBlock(cout, cout, emb, true, false, false, config.dropout(), skipScale, eps, filter)), -1));
+                add(decoder, at + "_up", Role.BLOCK, block(cout, cout, true, false, false), -1);
             }
             for (int idx = 0; idx <= config.numBlocks(); idx++) {
                 int popped = skipChannels.size() - 1;
                 int cin = cout + skipChannels.remove(popped);
                 cout = config.modelChannels() * config.channelMult().get(level);
                 boolean attn = idx == config.numBlocks() && config.attnResolutions().contains(res);
-                decoder.add(new Stage(res + "x" + res + "_block" + idx, Role.BLOCK, addChildBlock(prefix + "_block" + idx,
-                        new UNetBlock(cin, cout, emb, false, false, attn, config.dropout(), skipScale, eps, filter)), popped));
+                add(decoder, at + "_block" + idx, Role.BLOCK, block(cin, cout, false, false, attn), popped);
             }
             if (level == 0) {
-                decoder.add(new Stage(res + "x" + res + "_aux_norm", Role.AUX_NORM,
-                        addChildBlock(prefix + "_aux_norm", new GroupNorm(cout, eps)), -1));
-                decoder.add(new Stage(res + "x" + res + "_aux_conv", Role.AUX_CONV,
-                        addChildBlock(prefix + "_aux_conv", new Conv2d(cout, config.outChannels(), 3, InitSpec.NEAR_ZERO)),
-                        -1));
+                add(decoder, at + "_aux_norm", Role.AUX_NORM, new GroupNorm(cout, EPS), -1);
+                add(decoder, at + "_aux_conv", Role.AUX_CONV,
+                        new Conv2d(cout, config.outChannels(), 3, InitSpec.NEAR_ZERO), -1);
             }
         }
+    }
+
+    /** Registers {@code block} as the child {@code name} and appends it to {@code stages}. */
+    private void add(List<Stage> stages, String name, Role role, FixedShapeBlock block, int skipIndex) {
+        stages.add(new Stage(role, addChildBlock(name, block), skipIndex));
+    }
+
+    private UNetBlock block(int cin, int cout, boolean up, boolean down, boolean attention) {
+        return new UNetBlock(cin, cout, config.embChannels(), up, down, attention, config.dropout(), SKIP_SCALE, EPS,
+                config.resampleFilter());
     }
 
     public UNetConfig config() {
@@ -169,7 +164,7 @@ public final class SongUNet extends FixedShapeBlock {
                 case CONV -> x = ((Conv2d) stage.block()).apply(ps, x, training);
                 case RESIDUAL -> {
                     try (NDArray t = ((Conv2d) stage.block()).apply(ps, aux, training); NDArray sum = x.add(t)) {
-                        x = Ops.scale(sum, Math.sqrt(0.5));
+                        x = Ops.scale(sum, SKIP_SCALE);
                     }
                     aux = x;
                 }
