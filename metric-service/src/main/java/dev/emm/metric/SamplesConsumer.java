@@ -19,6 +19,7 @@ import dev.emm.service.EventMeters;
 import dev.emm.service.EventPublisher;
 import dev.emm.service.RunData;
 import dev.emm.service.RunStage;
+import dev.emm.service.StageClock;
 import dev.emm.store.ObjectStore;
 import io.micrometer.core.instrument.Tags;
 import io.smallrye.common.annotation.Blocking;
@@ -76,6 +77,7 @@ public class SamplesConsumer {
     }
 
     private void measure(SamplesReady ready) {
+        StageClock clock = StageClock.start();
         RunRef run = ready.run();
         String summaryKey = StorageLayout.snapshotMetric(run.experimentId(), run.runId(), ready.snapshot());
         String distancesKey = StorageLayout.snapshotDistances(run.experimentId(), run.runId(), ready.snapshot());
@@ -95,7 +97,8 @@ public class SamplesConsumer {
                 ready.snapshot(), run.size(), summary.ratio(), summary.ciLow(), summary.ciHigh(), summary.sampleCount());
         ratioGauge(run, ready.snapshot()).set(summary);
         EventPublisher.publish(results, run.runId(),
-                MetricComputed.of(run, ready.snapshot(), ready.last(), summary, distancesKey));
+                MetricComputed.of(run, ready.snapshot(), ready.last(), summary, distancesKey, ready.sampling(),
+                        clock.elapsed()));
     }
 
     /**

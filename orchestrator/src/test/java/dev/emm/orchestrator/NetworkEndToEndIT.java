@@ -10,6 +10,7 @@ import dev.emm.core.events.Topics;
 import dev.emm.core.events.TrainingProgress;
 import dev.emm.core.json.Json;
 import dev.emm.core.storage.StorageLayout;
+import dev.emm.core.training.TrainingLog;
 import dev.emm.store.ObjectStore;
 import dev.emm.testsupport.Experiments;
 import dev.emm.testsupport.KafkaTestClients;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real network through the pipeline: the trainer trains a tiny DDPM++ on 10 MNIST digits, is
  * killed after its first checkpoint, resumes from that checkpoint when restarted, and the sampler
- * and metric find the run memorizes. The run's meters exist while it trains and are gone after.
+ * and metric find the run memorizes. The run's meters exist while it trains and are gone after; its
+ * stored training log holds every loss the resumed trainer reported.
  * Early stop is off: the run must train to its end whenever its metric results arrive, so that the
  * resumed trainer's last step and the run's three snapshots are fixed (EarlyStopEndToEndIT covers
  * the stop).
@@ -99,6 +101,17 @@ class NetworkEndToEndIT {
                     "resumed from the checkpoint at step >= " + CHECKPOINT_EVERY_STEPS + ", first step after the kill "
                             + firstStep);
             assertEquals(STEPS, afterKill.stream().mapToLong(TrainingProgress::step).max().orElseThrow());
+
+            TrainingLog log = Json.read(store.get(StorageLayout.runTrainingLog(id, runId)), TrainingLog.class);
+            List<Long> steps = log.points().stream().map(TrainingLog.LossPoint::step).toList();
+            assertEquals(steps.stream().distinct().sorted().toList(), steps, "one point per step, in order, across the kill");
+            assertEquals(STEPS, steps.get(steps.size() - 1));
+            for (TrainingProgress report : afterKill) {
+                TrainingLog.LossPoint point = log.points().get(steps.indexOf(report.step()));
+                assertEquals(report.images(), point.images(), "images at step " + report.step());
+                assertEquals(report.loss(), point.loss(), 0.0, "the log keeps the reported loss of step " + report.step());
+            }
+            assertTrue(log.training().wallSeconds() > 0 && log.training().cpuSeconds() > 0, log.training().toString());
         }
     }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The report of a finished optimum experiment (|D| = 10, 20, 40; 64 samples each) from the real
  * pipeline: the orchestrator serves what {@code emm report} writes, and headless Chromium opens it
- * with no console message and draws the ratio chart and every run's sample grid. The DOM and a
+ * with no console message and draws the ratio chart and every run's sample grid; the compute table
+ * has the sampling and metric times the events carried. The DOM and a
  * screenshot are kept under target/report-e2e/.
  */
 @Tag("slow")
@@ -83,6 +84,10 @@ class ReportEndToEndIT {
         assertEquals(sizes.size() * 16, count(dom, "<figure class=\"pair"));
         assertEquals(sizes.size() * 16 * 3, count(dom, "<img src=\"data:image/png;base64,"),
                 "each shown sample beside its nearest and second-nearest training image");
+        for (String stage : List.of("sampling", "metric")) {
+            assertEquals(sizes.size() + 1, count(dom, "<td class=\"" + stage + "-wall\">")
+                    - count(dom, "<td class=\"" + stage + "-wall\">–"), "every run's " + stage + " time and their total are recorded");
+        }
         Matcher references = Pattern.compile("(?:src|href)=\"([^\"]*)\"").matcher(dom);
         while (references.find()) {
             assertTrue(references.group(1).startsWith("data:"), "nothing is fetched at view time: " + references.group(1));

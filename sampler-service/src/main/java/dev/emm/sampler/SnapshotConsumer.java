@@ -17,6 +17,7 @@ import dev.emm.service.EventMeters;
 import dev.emm.service.EventPublisher;
 import dev.emm.service.RunData;
 import dev.emm.service.RunStage;
+import dev.emm.service.StageClock;
 import dev.emm.store.ObjectStore;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -66,6 +67,7 @@ public class SnapshotConsumer {
     }
 
     private void sample(SnapshotSaved snapshot) {
+        StageClock clock = StageClock.start();
         RunRef run = snapshot.run();
         String key = StorageLayout.snapshotSamples(run.experimentId(), run.runId(), snapshot.snapshot());
         int count = run.spec().sampling().sampleCount();
@@ -91,6 +93,6 @@ public class SnapshotConsumer {
             store.put(key, ImageSetCodec.toBytes(samples));
         }
         EventPublisher.publish(samplesReady, run.runId(),
-                SamplesReady.of(run, snapshot.snapshot(), snapshot.last(), key, count));
+                SamplesReady.of(run, snapshot.snapshot(), snapshot.last(), key, count, clock.elapsed()));
     }
 }

@@ -11,6 +11,7 @@ import dev.emm.djl.TrainingOutcome;
 import dev.emm.djl.TrainingRun;
 import dev.emm.service.CancelledRuns;
 import dev.emm.service.RunData;
+import dev.emm.service.StageClock;
 import dev.emm.store.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -25,7 +26,8 @@ import org.jboss.logging.Logger;
 /**
  * Trains a network run with DJL. Snapshots and checkpoints go to the object store as they are made,
  * each snapshot is announced at once (so sampling and the metric run while training goes on), and a
- * run that finds a checkpoint resumes from it. A run whose final snapshot is stored is not trained
+ * run that finds a checkpoint resumes from it. Its loss and training time go to its
+ * {@link TrainingLogWriter training log}. A run whose final snapshot is stored is not trained
  * again: its snapshots are only announced again. A run the orchestrator cancels stops after its
  * current step and keeps a checkpoint, so a later request for it resumes where it stopped.
  */
@@ -56,6 +58,7 @@ public class NetworkTrainer {
     private final AtomicReference<Active> active = new AtomicReference<>();
 
     public RunOutcome train(RunRef run, Consumer<SnapshotSaved> announce, Consumer<TrainingProgress> report) {
+        StageClock clock = StageClock.start();
         TrainingSubset subset = runData.trainingSubset(run);
         String checkpointKey = StorageLayout.runCheckpoint(run.experimentId(), run.runId());
         lease.acquire(run);
@@ -72,6 +75,7 @@ public class NetworkTrainer {
                 LOG.infof("run %s: training %d steps (%d images, %d snapshots) on %s%s", run.runId(),
                         training.totalSteps(), training.totalImages(), planned, training.device(),
                         checkpoint == null ? "" : ", resumed at step " + training.step());
+                TrainingLogWriter log = new TrainingLogWriter(store, run, training.step(), clock);
                 Active current = new Active(run.runId(), training, new AtomicBoolean());
                 active.set(current);
                 // The orchestrator marks a run before announcing its cancellation: a cancellation that
@@ -81,9 +85,10 @@ public class NetworkTrainer {
                     return RunOutcome.CANCELLED;
                 }
                 TrainingOutcome outcome;
-                try (RunMeters meters = new RunMeters(registry, run.runId())) {
-                    outcome = training.run(listener(run, planned, meters, announce, report));
+                try (RunMeters meters = new RunMeters(registry, run)) {
+                    outcome = training.run(listener(run, planned, meters, log, announce, report));
                 }
+                log.save();
                 if (!outcome.completed()) {
                     store.put(checkpointKey, training.checkpoint());
                     if (current.cancelled().get()) {
@@ -104,12 +109,13 @@ public class NetworkTrainer {
         }
     }
 
-    private TrainingListener listener(RunRef run, int planned, RunMeters meters, Consumer<SnapshotSaved> announce,
-            Consumer<TrainingProgress> report) {
+    private TrainingListener listener(RunRef run, int planned, RunMeters meters, TrainingLogWriter log,
+            Consumer<SnapshotSaved> announce, Consumer<TrainingProgress> report) {
         return new TrainingListener() {
             @Override
             public void progress(RunProgress progress) {
                 meters.record(progress);
+                log.progress(progress);
                 double eta = progress.imagesPerSecond() > 0
                         ? (progress.totalImages() - progress.images()) / progress.imagesPerSecond() : -1;
                 report.accept(new TrainingProgress(TrainingProgress.VERSION, run.experimentId(), run.runId(),
@@ -122,12 +128,14 @@ public class NetworkTrainer {
             public void snapshot(int index, byte[] modelBytes) {
                 String key = snapshotKey(run, index);
                 store.put(key, modelBytes);
+                log.save();
                 announce.accept(SnapshotSaved.of(run, index, index == planned, key));
             }
 
             @Override
             public void checkpoint(byte[] checkpointBytes) {
                 store.put(StorageLayout.runCheckpoint(run.experimentId(), run.runId()), checkpointBytes);
+                log.save();
                 lease.renew(run);
             }
         };

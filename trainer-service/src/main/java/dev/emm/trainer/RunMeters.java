@@ -1,5 +1,6 @@
 package dev.emm.trainer;
 
+import dev.emm.core.events.RunRef;
 import dev.emm.djl.RunProgress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The per-run training meters (throughput, loss, images trained), tagged with the run id. They are
- * removed when the run ends, so a trainer that has trained thousands of runs exports only the
- * active one's series.
+ * The per-run training meters (throughput, loss, images trained), tagged with the experiment and
+ * run ids. They are removed when the run ends, so a trainer that has trained thousands of runs
+ * exports only the active one's series.
  */
 final class RunMeters implements AutoCloseable {
 
@@ -22,9 +23,9 @@ final class RunMeters implements AutoCloseable {
     private final List<Meter> meters;
     private long countedImages;
 
-    RunMeters(MeterRegistry registry, String runId) {
+    RunMeters(MeterRegistry registry, RunRef run) {
         this.registry = registry;
-        Tags tags = Tags.of("run", runId);
+        Tags tags = Tags.of("experiment", run.experimentId(), "run", run.runId());
         this.images = Counter.builder("emm.training.images").tags(tags).register(registry);
         this.meters = List.of(
                 Gauge.builder("emm.training.images.per.second", latest,

@@ -37,7 +37,8 @@ public final class ExperimentStateMachine {
     }
 
     /**
-     * Records a snapshot's metric. A run decided by {@link EarlyStop} is complete at once and cancelled
+     * Records a snapshot's metric, and the time its sampling and metric took the first time it is
+     * recorded. A run decided by {@link EarlyStop} is complete at once and cancelled
      * (its trainer stops, its queued snapshots are skipped); metrics that still arrive for a decided
      * run are ignored, so its point is the one the decision was made on.
      */
@@ -47,6 +48,10 @@ public final class ExperimentStateMachine {
             return new Transition(state, List.of());
         }
         RunRecord measured = run.withSnapshot(metric.snapshot(), metric.last(), metric.summary());
+        if (!run.snapshots().containsKey(metric.snapshot())) {
+            // a repeated delivery found its results stored and took (almost) no time: the first one counts
+            measured = measured.withStageTimes(metric.sampling(), metric.metric());
+        }
         List<Object> cancellations = new ArrayList<>();
         if (!measured.measuredToTheEnd()) {
             Optional<EarlyStop.Decision> decision = EarlyStop.decide(state.spec().search(), measured.snapshots());

@@ -8,15 +8,16 @@ import dev.emm.core.metric.NeighbourDistances;
 import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.orchestration.RunRecord;
 import dev.emm.core.search.EmmResult;
-import dev.emm.core.search.SearchCostModel;
 import dev.emm.core.search.SizePoint;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.storage.StorageLayout;
-import dev.emm.core.training.TrainingSchedule;
+import dev.emm.core.training.TrainingLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -25,9 +26,10 @@ import java.util.function.Function;
 /**
  * One self-contained HTML page per experiment: no script, no request at view time (charts are
  * inline SVG, images PNG data URIs). In order: the answer and the ratio-vs-|D| chart, per run the
- * ratio per snapshot and, for its best snapshot, the histogram of d1/d2 and a grid of samples
- * beside their two nearest training images, the compute spent, and the resolved spec. Reads the
- * experiment's objects through {@code store} (keys of {@link StorageLayout}).
+ * ratio per snapshot, the training loss curve (network runs, from the run's stored training log)
+ * and, for its best snapshot, the histogram of d1/d2 and a grid of samples beside their two
+ * nearest training images, the compute spent ({@link ComputeTable}), and the resolved spec. Reads
+ * the experiment's objects through {@code store} (keys of {@link StorageLayout}).
  */
 public final class ExperimentReport {
 
@@ -58,12 +60,17 @@ public final class ExperimentReport {
         }
         html.append("</section>\n");
         List<RunRecord> runs = state.runs().values().stream().sorted(Comparator.comparingInt(RunRecord::size)).toList();
+        Map<String, TrainingLog> logs = new HashMap<>();
+        for (RunRecord run : runs) {
+            store.apply(StorageLayout.runTrainingLog(state.experimentId(), run.runId()))
+                    .ifPresent(bytes -> logs.put(run.runId(), Json.read(bytes, TrainingLog.class)));
+        }
         html.append("<section id=\"runs\"><h2>Runs</h2>\n");
         for (RunRecord run : runs) {
-            html.append(runSection(state.experimentId(), run, threshold, store));
+            html.append(runSection(state.experimentId(), run, logs.get(run.runId()), spec, threshold, store));
         }
         html.append("</section>\n");
-        html.append(computeSection(spec, runs));
+        html.append(ComputeTable.html(spec, runs, logs));
         html.append("<section id=\"spec\"><h2>Spec (resolved)</h2>\n<pre>").append(Svg.escape(Json.toPrettyString(spec)))
                 .append("</pre></section>\n");
         return html.append("</body>\n</html>\n").toString();
@@ -100,21 +107,21 @@ public final class ExperimentReport {
         return table.append("</table>\n").toString();
     }
 
-    private static String runSection(String experimentId, RunRecord run, double threshold,
-            Function<String, Optional<byte[]>> store) {
+    private static String runSection(String experimentId, RunRecord run, TrainingLog log, ExperimentSpec spec,
+            double threshold, Function<String, Optional<byte[]>> store) {
         String runId = run.runId();
         StringBuilder html = new StringBuilder("<section class=\"run\" id=\"run-").append(Svg.escape(runId))
                 .append("\" data-size=\"").append(run.size()).append("\">\n<h3>|D| = ").append(run.size())
                 .append(" <span class=\"run-id\">").append(Svg.escape(runId)).append("</span></h3>\n");
         Optional<Integer> best = run.bestSnapshot();
         if (best.isEmpty()) {
-            return html.append("<p>No snapshot measured yet.</p>\n</section>\n").toString();
+            return html.append("<p>No snapshot measured yet.</p>\n").append(lossCurve(runId, log, spec))
+                    .append("</section>\n").toString();
         }
         SortedMap<Integer, MemorizationSummary> snapshots = new TreeMap<>(run.snapshots());
         html.append("<h4>Ratio per snapshot</h4>\n")
                 .append(SnapshotChart.svg("snapshots-" + runId, snapshots, best.get(), threshold));
-        html.append("<p class=\"note\">Training loss curve: not recorded. The trainer's progress events "
-                + "(loss, images per second) are not stored, so this report cannot draw them.</p>\n");
+        html.append(lossCurve(runId, log, spec));
         int snapshot = best.get();
         Optional<byte[]> samples = store.apply(StorageLayout.snapshotSamples(experimentId, runId, snapshot));
         Optional<byte[]> distances = store.apply(StorageLayout.snapshotDistances(experimentId, runId, snapshot));
@@ -134,51 +141,15 @@ public final class ExperimentReport {
         return html.append("</section>\n").toString();
     }
 
-    private static String computeSection(ExperimentSpec spec, List<RunRecord> runs) {
-        boolean optimum = spec.model().isOptimum();
-        StringBuilder html = new StringBuilder("<section id=\"compute\"><h2>Compute spent</h2>\n<table class=\"compute\">"
-                + "<tr><th>|D|</th><th>run</th><th>snapshots measured</th><th>stopped</th><th>images trained</th></tr>\n");
-        long total = 0;
-        for (RunRecord run : runs) {
-            long images = optimum ? 0 : imagesTrained(spec, run);
-            total += images;
-            html.append("<tr><td>").append(run.size()).append("</td><td>").append(Svg.escape(run.runId()))
-                    .append("</td><td>").append(run.snapshots().size()).append("</td><td>")
-                    .append(run.decision() == null ? (run.measuredToTheEnd() ? "at its end" : "running")
-                            : "early at snapshot " + run.decision().snapshot() + " ("
-                                    + run.decision().verdict().name().toLowerCase(java.util.Locale.ROOT) + ")")
-                    .append("</td><td class=\"images\">").append(images).append("</td></tr>\n");
+    /** The run's training loss from its stored log; nothing for the optimum, which is not trained. */
+    private static String lossCurve(String runId, TrainingLog log, ExperimentSpec spec) {
+        if (spec.model().isOptimum()) {
+            return "";
         }
-        html.append("<tr class=\"total\"><td colspan=\"4\">total</td><td class=\"images\">").append(total)
-                .append("</td></tr>\n");
-        if (!optimum) {
-            long grid = gridImages(spec, runs);
-            html.append("<tr class=\"grid-cost\"><td colspan=\"4\">the paper's grid over the same sizes</td>"
-                    + "<td class=\"images\">").append(grid).append("</td></tr>\n");
+        if (log == null || log.points().isEmpty()) {
+            return "<p class=\"note\">Training loss: no progress report stored yet.</p>\n";
         }
-        html.append("</table>\n<p class=\"note\">");
-        html.append(optimum ? "The optimal denoiser is closed form: no training."
-                : "Images trained up to the run's last measured snapshot, from the training schedule "
-                        + "(snapshot every " + spec.training().snapshotEveryImages() + " images). The paper's "
-                        + "grid procedure trains every one of these sizes to its end, without early stop.");
-        return html.append(" Wall and CPU time per stage are not recorded in the experiment's state.</p>\n</section>\n")
-                .toString();
-    }
-
-    /** The grid procedure over the sizes this experiment measured: each run trained to its end. */
-    static long gridImages(ExperimentSpec spec, List<RunRecord> runs) {
-        return SearchCostModel.of(spec.training()).grid(runs.stream().map(RunRecord::size).toList());
-    }
-
-    /** The schedule's images up to the last measured snapshot (all of them once the run has ended). */
-    static long imagesTrained(ExperimentSpec spec, RunRecord run) {
-        long total = TrainingSchedule.of(spec.training(), run.size()).totalImages();
-        if (run.measuredToTheEnd() || run.snapshots().isEmpty()) {
-            return run.snapshots().isEmpty() ? 0 : total;
-        }
-        int last = new TreeMap<>(run.snapshots()).lastKey();
-        Long every = spec.training().snapshotEveryImages();
-        return every == null ? total : Math.min(total, last * every);
+        return "<h4>Training loss</h4>\n" + LossChart.svg("loss-" + runId, log);
     }
 
     private static ImageSet images(byte[] bytes) {
@@ -196,6 +167,7 @@ public final class ExperimentReport {
             .run-id { font-weight: normal; color: #57606a; font-family: monospace; }
             .answer { font-size: 16px; } .note { color: #57606a; }
             table { border-collapse: collapse; } td, th { border: 1px solid #d0d7de; padding: 2px 8px; text-align: right; }
+            table.compute td, table.compute th { font-size: 12px; padding: 2px 5px; }
             svg.chart { display: block; max-width: 100%; height: auto; font-size: 12px; }
             svg .grid { stroke: #eaeef2; } svg .frame { fill: none; stroke: #8c959f; }
             svg .bracket { fill: #fde68a; opacity: 0.6; } svg .threshold { stroke: #cf222e; stroke-dasharray: 6 4; }

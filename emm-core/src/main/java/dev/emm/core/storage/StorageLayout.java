@@ -53,6 +53,11 @@ public final class StorageLayout {
         return runPrefix(experimentId, runId) + "checkpoint.bin";
     }
 
+    /** The run's loss per progress report and its training time (TrainingLog); network runs only. */
+    public static String runTrainingLog(String experimentId, String runId) {
+        return runPrefix(experimentId, runId) + "training-log.json";
+    }
+
     /** Who trains the run now, and until when; see trainer-service's RunLease. */
     public static String runLease(String experimentId, String runId) {
         return runPrefix(experimentId, runId) + "lease.json";

@@ -10,6 +10,7 @@ import dev.emm.core.events.ExperimentCompleted;
 import dev.emm.core.events.MetricComputed;
 import dev.emm.core.events.RunCancelled;
 import dev.emm.core.events.RunFailed;
+import dev.emm.core.events.StageTime;
 import dev.emm.core.events.TrainRequested;
 import dev.emm.core.json.Json;
 import dev.emm.core.metric.MemorizationMetric;
@@ -42,7 +43,7 @@ class ExperimentStateMachineTest {
         ImageSet samples = new EdmHeunSampler(request.run().spec().sampling())
                 .sampleAll(new OptimalDenoiser(subset.images(), subset.labelDim()), 1, 8, done -> { });
         MemorizationSummary summary = MemorizationMetric.nearestTwo(samples, subset.images()).summary();
-        return MetricComputed.of(request.run(), 1, true, summary, "unused");
+        return MetricComputed.of(request.run(), 1, true, summary, "unused", null, null);
     }
 
     @Test
@@ -86,7 +87,8 @@ class ExperimentStateMachineTest {
         assertEquals(1, resumed.size());
         assertEquals("exp2-n10-s0", ((TrainRequested) resumed.get(0)).run().runId());
         Transition measured = ExperimentStateMachine.onMetric(started.state(),
-                MetricComputed.of(((TrainRequested) resumed.get(0)).run(), 1, true, MemorizationSummary.of(60, 60), "k"));
+                MetricComputed.of(((TrainRequested) resumed.get(0)).run(), 1, true, MemorizationSummary.of(60, 60), "k",
+                        null, null));
         List<Object> afterFirst = ExperimentStateMachine.resume(measured.state());
         assertEquals(20, ((TrainRequested) afterFirst.get(0)).run().size());
     }
@@ -96,12 +98,31 @@ class ExperimentStateMachineTest {
         Transition started = ExperimentStateMachine.start("exp3", optimumSpec(10, 80));
         var run = ((TrainRequested) started.events().get(0)).run();
         Transition second = ExperimentStateMachine.onMetric(started.state(),
-                MetricComputed.of(run, 2, true, MemorizationSummary.of(30, 60), "k"));
+                MetricComputed.of(run, 2, true, MemorizationSummary.of(30, 60), "k", null, null));
         assertTrue(second.events().stream().noneMatch(e -> e instanceof TrainRequested), "snapshot 1 still missing");
         Transition first = ExperimentStateMachine.onMetric(second.state(),
-                MetricComputed.of(run, 1, false, MemorizationSummary.of(57, 60), "k"));
+                MetricComputed.of(run, 1, false, MemorizationSummary.of(57, 60), "k", null, null));
         assertEquals(0.95, first.state().points().get(0).ratio(), 1e-12);
         assertTrue(first.events().stream().anyMatch(e -> e instanceof TrainRequested r && r.run().size() == 20));
+    }
+
+    @Test
+    void eachSnapshotsSamplingAndMetricTimesAreAddedOnceAndARepeatAddsNothing() {
+        Transition started = ExperimentStateMachine.start("exp7", optimumSpec(10, 80));
+        var run = ((TrainRequested) started.events().get(0)).run();
+        Transition first = ExperimentStateMachine.onMetric(started.state(), MetricComputed.of(run, 1, false,
+                MemorizationSummary.of(30, 60), "k", new StageTime(2.5, 9), new StageTime(0.5, 1.25)));
+        Transition repeated = ExperimentStateMachine.onMetric(first.state(), MetricComputed.of(run, 1, false,
+                MemorizationSummary.of(30, 60), "k", new StageTime(0.01, 0.02), new StageTime(0.01, 0.02)));
+        Transition unrecorded = ExperimentStateMachine.onMetric(repeated.state(), MetricComputed.of(run, 2, false,
+                MemorizationSummary.of(31, 60), "k", null, null));
+        Transition last = ExperimentStateMachine.onMetric(unrecorded.state(), MetricComputed.of(run, 3, true,
+                MemorizationSummary.of(32, 60), "k", new StageTime(3, 10), new StageTime(1, 2)));
+        RunRecord record = last.state().runs().get(10);
+        assertEquals(new StageTime(5.5, 19), record.sampling());
+        assertEquals(new StageTime(1.5, 3.25), record.metric());
+        assertEquals(record, Json.read(Json.toBytes(last.state()), ExperimentState.class).runs().get(10));
+        assertEquals(null, started.state().runs().get(10).sampling(), "nothing recorded yet");
     }
 
     @Test
@@ -184,7 +205,7 @@ class ExperimentStateMachineTest {
                 }
                 measured.merge(size, 1, Integer::sum);
                 Transition next = ExperimentStateMachine.onMetric(state, MetricComputed.of(request.run(), snapshot,
-                        snapshot == curve.length, MemorizationSummary.of(curve[snapshot - 1], 256), "k"));
+                        snapshot == curve.length, MemorizationSummary.of(curve[snapshot - 1], 256), "k", null, null));
                 state = Json.read(Json.toBytes(next.state()), ExperimentState.class);
                 next.events().stream().filter(RunCancelled.class::isInstance).map(RunCancelled.class::cast)
                         .forEach(cancelled::add);
@@ -228,11 +249,11 @@ class ExperimentStateMachineTest {
         Transition started = ExperimentStateMachine.start("exp6", smallPreset("ratio", 0));
         var run = ((TrainRequested) started.events().get(0)).run();
         Transition decided = ExperimentStateMachine.onMetric(started.state(),
-                MetricComputed.of(run, 1, false, MemorizationSummary.of(240, 256), "k"));
+                MetricComputed.of(run, 1, false, MemorizationSummary.of(240, 256), "k", null, null));
         assertEquals(RunCancelled.of("exp6", run.runId(), 16, RunCancelled.MEMORIZING, 1), decided.events().get(0));
         assertTrue(decided.events().stream().anyMatch(e -> e instanceof TrainRequested r && r.run().size() == 128));
         Transition late = ExperimentStateMachine.onMetric(decided.state(),
-                MetricComputed.of(run, 2, false, MemorizationSummary.of(256, 256), "k"));
+                MetricComputed.of(run, 2, false, MemorizationSummary.of(256, 256), "k", null, null));
         assertEquals(List.of(), late.events());
         assertEquals(decided.state(), late.state());
         List<Object> resumed = ExperimentStateMachine.resume(decided.state());
@@ -246,7 +267,7 @@ class ExperimentStateMachineTest {
         Transition started = ExperimentStateMachine.start("exp7", smallPreset("ratio", 0));
         var run = ((TrainRequested) started.events().get(0)).run();
         Transition last = ExperimentStateMachine.onMetric(started.state(),
-                MetricComputed.of(run, 1, true, MemorizationSummary.of(240, 256), "k"));
+                MetricComputed.of(run, 1, true, MemorizationSummary.of(240, 256), "k", null, null));
         assertTrue(last.events().stream().noneMatch(RunCancelled.class::isInstance), last.events().toString());
     }
 
@@ -264,7 +285,7 @@ class ExperimentStateMachineTest {
 
         assertEquals(List.of(), ExperimentStateMachine.cancel(cancelled.state()).events(), "a repeated cancel");
         assertEquals(List.of(), ExperimentStateMachine.onMetric(cancelled.state(),
-                MetricComputed.of(run, 1, false, MemorizationSummary.of(240, 256), "k")).events());
+                MetricComputed.of(run, 1, false, MemorizationSummary.of(240, 256), "k", null, null)).events());
         ExperimentState restored = Json.read(Json.toBytes(cancelled.state()), ExperimentState.class);
         assertEquals(List.of(cancelled.events().get(0), completed), ExperimentStateMachine.resume(restored),
                 "restarted before the broker acknowledged: the run is cancelled and the end announced again");

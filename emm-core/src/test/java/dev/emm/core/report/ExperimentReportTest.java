@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.data.ImageSetCodec;
+import dev.emm.core.events.StageTime;
 import dev.emm.core.json.Json;
 import dev.emm.core.metric.MemorizationMetric;
 import dev.emm.core.metric.MemorizationSummary;
@@ -18,6 +19,7 @@ import dev.emm.core.search.SearchCostModel;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.storage.StorageLayout;
+import dev.emm.core.training.TrainingLog;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -136,12 +138,12 @@ class ExperimentReportTest {
     }
 
     @Test
-    void pageIsSelfContainedAndSaysWhatIsNotRecorded() {
+    void pageIsSelfContainedAndSaysWhatIsNotStored() {
         String html = report(state());
         assertFalse(html.contains("<script"), "no script");
         assertFalse(html.replace("http://www.w3.org/2000/svg", "").matches("(?s).*(src|href)=\"https?:.*"),
                 "nothing fetched at view time");
-        assertTrue(html.contains("Training loss curve: not recorded"));
+        assertFalse(html.contains("Training loss"), "the optimum is not trained");
         assertTrue(html.contains("EMM = <b>20</b>, bracket [20, 40)"), "the answer");
         assertTrue(html.contains("&quot;kind&quot; : &quot;optimum&quot;"), "the resolved spec");
         assertEquals(3, count(html, "<section class=\"run\""));
@@ -159,14 +161,63 @@ class ExperimentReportTest {
         RunRecord ended = RunRecord.started(16, "x-n16-s0").withSnapshot(1, false, MemorizationSummary.of(1, 2))
                 .withSnapshot(2, false, MemorizationSummary.of(1, 2)).withSnapshot(3, false, MemorizationSummary.of(1, 2))
                 .withSnapshot(4, false, MemorizationSummary.of(1, 2)).withSnapshot(5, true, MemorizationSummary.of(1, 2));
-        assertEquals(800, ExperimentReport.imagesTrained(spec, ended), "100 steps of 8");
+        assertEquals(800, ComputeTable.imagesTrained(spec, ended), "100 steps of 8");
         RunRecord stopped = RunRecord.started(16, "x-n16-s0").withSnapshot(1, false, MemorizationSummary.of(1, 2))
                 .withSnapshot(2, false, MemorizationSummary.of(2, 2));
-        assertEquals(400, ExperimentReport.imagesTrained(spec, stopped), "two snapshots of 200 images");
+        assertEquals(400, ComputeTable.imagesTrained(spec, stopped), "two snapshots of 200 images");
     }
 
     @Test
-    void computeTableSumsTheRunsAndPricesThePapersGridOverTheSameSizesWithTheCostModel() {
+    void computeTableSumsImagesAndStageTimesAndPricesThePapersGridOverTheSameSizesWithTheCostModel() {
+        ExperimentState state = networkState();
+        store.put(StorageLayout.runTrainingLog("x", "x-n16-s0"), Json.toBytes(lossLog("x-n16-s0").spent(
+                new StageTime(10, 30))));
+        store.put(StorageLayout.runTrainingLog("x", "x-n32-s0"), Json.toBytes(TrainingLog.start("x-n32-s0")
+                .spent(new StageTime(20.5, 50.5))));
+        String html = report(state);
+        assertEquals(400, cell(html, "x-n16-s0"), "two snapshots of 200 images");
+        assertEquals(1600, cell(html, "x-n32-s0"), "50 epochs of 32 images");
+        assertEquals(2000, rowNumber(html, "total"));
+        long grid = SearchCostModel.of(state.spec().training()).grid(List.of(16, 32));
+        assertEquals(50 * 16 + 50 * 32, grid);
+        assertEquals(grid, rowNumber(html, "grid-cost"), "the cost model's figure for the measured sizes");
+        assertTrue(html.contains("<td class=\"share\" colspan=\"8\">this search trained 0.83 of the grid's images"),
+                "2000 / 2400");
+        assertEquals(List.of("10.0", "30.0", "2.0", "6.5", "1.0", "1.5", "13.0", "38.0"),
+                seconds(html, "<tr class=\"run\" data-run=\"x-n16-s0\">"));
+        assertEquals(List.of("20.5", "50.5", "–", "–", "0.5", "0.5", "21.0", "51.0"),
+                seconds(html, "<tr class=\"run\" data-run=\"x-n32-s0\">"), "sampling not recorded");
+        assertEquals(List.of("30.5", "80.5", "2.0", "6.5", "1.5", "2.0", "34.0", "89.0"),
+                seconds(html, "<tr class=\"total\">"));
+    }
+
+    @Test
+    void lossCurveDrawsEveryStoredLossAgainstItsImagesTrained() throws Exception {
+        ExperimentState state = networkState();
+        TrainingLog log = lossLog("x-n16-s0");
+        store.put(StorageLayout.runTrainingLog("x", "x-n16-s0"), Json.toBytes(log));
+        String html = report(state);
+        Element svg = svg(html, "loss-x-n16-s0");
+        Element curve = first(svg, "polyline", "curve loss");
+        String[] pairs = curve.getAttribute("points").split(" ");
+        assertEquals(log.points().size(), pairs.length);
+        assertEquals(Integer.toString(log.points().size()), curve.getAttribute("data-points"));
+        double lastImages = 400;
+        double top = 0.8 * LossChart.HEADROOM;
+        for (int i = 0; i < pairs.length; i++) {
+            TrainingLog.LossPoint point = log.points().get(i);
+            String[] xy = pairs[i].split(",");
+            assertEquals(Svg.LEFT + point.images() / lastImages * (Svg.RIGHT - Svg.LEFT), Double.parseDouble(xy[0]), 0.006,
+                    "x of point " + i);
+            assertEquals(Svg.BOTTOM - point.loss() / top * (Svg.BOTTOM - Svg.TOP), Double.parseDouble(xy[1]), 0.006,
+                    "y of loss " + point.loss());
+        }
+        assertTrue(html.contains("Training loss: no progress report stored yet."), "the run without a log says so");
+        assertEquals(1, count(html, "<svg id=\"loss-"));
+    }
+
+    /** A network experiment: |D| = 16 decided early at snapshot 2, |D| = 32 measured to its 8th and last. */
+    private static ExperimentState networkState() {
         ExperimentSpec spec = SpecValidator.validated(Json.read("""
                 {"data": {"dataset": "mnist", "resolution": 16},
                  "model": {"kind": "ddpmpp"},
@@ -174,20 +225,38 @@ class ExperimentReportTest {
                 """, ExperimentSpec.class));
         RunRecord stopped = RunRecord.started(16, "x-n16-s0").withSnapshot(1, false, MemorizationSummary.of(1, 2))
                 .withSnapshot(2, false, MemorizationSummary.of(2, 2))
+                .withStageTimes(new StageTime(2, 6.5), new StageTime(1, 1.5))
                 .decided(new EarlyStop.Decision(EarlyStop.Verdict.MEMORIZING, 2));
         RunRecord ended = RunRecord.started(32, "x-n32-s0");
         for (int snapshot = 1; snapshot <= 8; snapshot++) {
             ended = ended.withSnapshot(snapshot, snapshot == 8, MemorizationSummary.of(0, 2));
         }
-        ExperimentState state = new ExperimentState(ExperimentState.VERSION, "x", spec, ExperimentState.RUNNING,
-                List.of(16, 32), Map.of(16, stopped, 32, ended), null, null);
-        String html = ExperimentReport.html(state, key -> Optional.empty());
-        assertEquals(400, cell(html, "x-n16-s0"), "two snapshots of 200 images");
-        assertEquals(1600, cell(html, "x-n32-s0"), "50 epochs of 32 images");
-        assertEquals(2000, rowNumber(html, "total"));
-        long grid = SearchCostModel.of(spec.training()).grid(List.of(16, 32));
-        assertEquals(50 * 16 + 50 * 32, grid);
-        assertEquals(grid, rowNumber(html, "grid-cost"), "the cost model's figure for the measured sizes");
+        ended = ended.withStageTimes(null, new StageTime(0.5, 0.5));
+        return new ExperimentState(ExperimentState.VERSION, "x", spec, ExperimentState.RUNNING, List.of(16, 32),
+                Map.of(16, stopped, 32, ended), null, null);
+    }
+
+    /** Five reports of |D| = 16's 50 steps of 8 images up to its stop at 400 images; the highest loss 0.8. */
+    private static TrainingLog lossLog(String runId) {
+        TrainingLog log = TrainingLog.start(runId);
+        double[] losses = {0.8, 0.5, 0.31, 0.27, 0.25};
+        for (int i = 0; i < losses.length; i++) {
+            long step = 10L * (i + 1);
+            log = log.with(new TrainingLog.LossPoint(step, step * 8, losses[i]));
+        }
+        return log;
+    }
+
+    private static List<String> seconds(String html, String rowStart) {
+        int start = html.indexOf(rowStart);
+        assertTrue(start >= 0, rowStart);
+        String row = html.substring(start, html.indexOf("</tr>", start));
+        List<String> cells = new ArrayList<>();
+        Matcher cell = Pattern.compile("<td class=\"(training|sampling|metric|total)-(wall|cpu)\">([^<]*)</td>").matcher(row);
+        while (cell.find()) {
+            cells.add(cell.group(3));
+        }
+        return cells;
     }
 
     @Test
