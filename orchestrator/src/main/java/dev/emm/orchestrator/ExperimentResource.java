@@ -1,10 +1,11 @@
 package dev.emm.orchestrator;
 
 import dev.emm.core.orchestration.ExperimentState;
+import dev.emm.core.search.EmmResult;
 import dev.emm.core.spec.InvalidSpecException;
 import dev.emm.core.spec.SpecViolation;
+import dev.emm.orchestrator.datasets.DatasetChecks;
 import jakarta.inject.Inject;
-import dev.emm.core.search.EmmResult;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -47,7 +48,7 @@ public class ExperimentResource {
         SubmissionReader.Submission submission;
         try {
             submission = SubmissionReader.read(body.readNBytes(SubmissionReader.MAX_BYTES + 1), null);
-            datasetChecks.check(submission);
+            datasetChecks.check(submission.experimentId(), submission.spec(), submission.fieldPrefix());
         } catch (SubmissionTooLargeException e) {
             return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE)
                     .entity(Map.of("error", e.getMessage(), "field", "$", "limitBytes", SubmissionReader.MAX_BYTES))

@@ -3,6 +3,7 @@ package dev.emm.orchestrator;
 import dev.emm.core.events.ExperimentRejected;
 import dev.emm.core.events.Topics;
 import dev.emm.core.spec.InvalidSpecException;
+import dev.emm.orchestrator.datasets.DatasetChecks;
 import dev.emm.service.EventMeters;
 import dev.emm.service.EventPublisher;
 import io.smallrye.common.annotation.Blocking;
@@ -43,7 +44,7 @@ public class SpecConsumer {
     public void onSubmitted(ConsumerRecord<String, byte[]> record) {
         try {
             SubmissionReader.Submission submission = SubmissionReader.read(record.value(), record.key());
-            datasetChecks.check(submission);
+            datasetChecks.check(submission.experimentId(), submission.spec(), submission.fieldPrefix());
             orchestrator.submit(submission.experimentId(), submission.spec());
             meters.handled(Topics.EXPERIMENTS_SUBMITTED, "accepted");
         } catch (InvalidSpecException e) {

@@ -1,4 +1,4 @@
-package dev.emm.orchestrator;
+package dev.emm.orchestrator.datasets;
 
 import dev.emm.datasets.BundledMnist;
 import dev.emm.store.ObjectStore;

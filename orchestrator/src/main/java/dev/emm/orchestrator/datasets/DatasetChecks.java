@@ -1,4 +1,4 @@
-package dev.emm.orchestrator;
+package dev.emm.orchestrator.datasets;
 
 import dev.emm.core.data.DatasetManifest;
 import dev.emm.core.data.SubsetFeasibility;
@@ -7,6 +7,7 @@ import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.InvalidSpecException;
 import dev.emm.core.spec.SpecViolation;
 import dev.emm.core.storage.StorageLayout;
+import dev.emm.orchestrator.ExperimentRepository;
 import dev.emm.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,19 +32,20 @@ public class DatasetChecks {
     /**
      * Checks a submission, unless its experiment already exists (a repeated delivery of an accepted
      * spec is answered with the experiment, even if a dataset has been removed since).
+     *
+     * @param fieldPrefix what the violations' field paths are prefixed with ({@code "spec."} inside an envelope)
      */
-    public void check(SubmissionReader.Submission submission) {
-        if (repository.find(submission.experimentId()).isPresent()) {
+    public void check(String experimentId, ExperimentSpec spec, String fieldPrefix) {
+        if (repository.find(experimentId).isPresent()) {
             return;
         }
-        ExperimentSpec spec = submission.spec();
         Optional<DatasetManifest> primary = manifest(spec.data().dataset());
         Optional<DatasetManifest> secondary = spec.data().mix() == null ? Optional.empty()
                 : manifest(spec.data().mix().dataset());
         List<SpecViolation> violations = SubsetFeasibility.check(spec, primary, secondary);
         if (!violations.isEmpty()) {
             throw new InvalidSpecException(violations.stream()
-                    .map(v -> new SpecViolation(submission.fieldPrefix() + v.field(), v.message()))
+                    .map(v -> new SpecViolation(fieldPrefix + v.field(), v.message()))
                     .toList());
         }
     }

@@ -1,4 +1,4 @@
-package dev.emm.orchestrator;
+package dev.emm.orchestrator.datasets;
 
 import dev.emm.core.data.DatasetManifest;
 import dev.emm.core.data.ImageSet;
