@@ -17,7 +17,7 @@ final class Dashboard {
             "emm_stage_duration_seconds_count", "emm_stage_duration_seconds_sum", "emm_stage_duration_seconds_max",
             "emm_memorization_ratio",
             "emm_experiments_in_flight",
-            "emm_search_probes_total",
+            "emm_search_probes_total", "emm_search_ratio", "emm_search_threshold",
             "emm_training_images_per_second", "emm_training_loss", "emm_training_images_total",
             "kafka_consumer_fetch_manager_records_lag_max",
             "jvm_memory_used_bytes", "jvm_buffer_memory_used_bytes", "process_cpu_usage");

@@ -52,12 +52,69 @@ class GrafanaDashboardTest {
     @Test
     void dashboardHasThePanelsTheIssueAsksFor() {
         List<String> titles = Dashboard.panels().stream().map(p -> p.path("title").asText()).toList();
-        for (String wanted : List.of("Experiments in flight", "Search probes per experiment",
+        for (String wanted : List.of("Experiments in flight", "Search probes per experiment", "Memorization ratio against |D|",
                 "Memorization ratio per training-set size", "Training throughput per run", "Training loss per run",
                 "Stage duration (mean)", "Consumer lag per topic", "JVM memory", "Native memory",
                 "GPU utilisation")) {
             assertTrue(titles.contains(wanted), "missing panel " + wanted + " in " + titles);
         }
+    }
+
+    @Test
+    void ratioAgainstSizeIsAnXyChartOfTheSearchsRatiosOnALogAxisWithTheExperimentsThresholdLine() {
+        JsonNode panel = panel("Memorization ratio against |D|");
+        assertEquals("xychart", panel.path("type").asText());
+        JsonNode targets = panel.path("targets");
+        assertEquals(2, targets.size());
+        String ratios = targets.get(0).path("expr").asText();
+        String threshold = targets.get(1).path("expr").asText();
+        assertEquals(Set.of("emm_search_ratio"), PromQl.metricNames(ratios));
+        assertEquals(Set.of("emm_search_threshold"), PromQl.metricNames(threshold));
+        for (JsonNode target : targets) {
+            assertTrue(target.path("expr").asText().contains("experiment=~\"$experiment\""), target.toString());
+            assertTrue(target.path("instant").asBoolean(), "one value per size, not a time series");
+            assertEquals("table", target.path("format").asText());
+        }
+        assertTrue(ratios.startsWith("max by (size) ("), "one point per |D|: " + ratios);
+        JsonNode series = panel.path("options").path("series").get(0);
+        assertEquals("size", series.path("x").asText());
+        assertEquals("ratio", series.path("y").asText());
+        JsonNode sizeAxis = panel.path("fieldConfig").path("overrides").get(0);
+        assertEquals("size", sizeAxis.path("matcher").path("options").asText());
+        JsonNode scale = null;
+        for (JsonNode property : sizeAxis.path("properties")) {
+            if (property.path("id").asText().equals("custom.scaleDistribution")) {
+                scale = property.path("value");
+            }
+        }
+        assertEquals("log", scale.path("type").asText(), "log x axis");
+        assertEquals(2, scale.path("log").asInt());
+        JsonNode fromData = panel.path("transformations").get(0);
+        assertEquals("configFromData", fromData.path("id").asText());
+        assertEquals(targets.get(1).path("refId").asText(), fromData.path("options").path("configRefId").asText());
+        assertEquals("threshold1", fromData.path("options").path("mappings").get(0).path("handlerKey").asText(),
+                "the 1 - eps line is the experiment's threshold");
+        assertEquals("line", panel.path("fieldConfig").path("defaults").path("custom").path("thresholdsStyle")
+                .path("mode").asText());
+        List<String> conversions = panel.path("transformations").findValuesAsText("targetField");
+        assertEquals(List.of("size"), conversions, "the size label becomes the numeric x");
+    }
+
+    @Test
+    void trainingPanelsShowTheSelectedExperimentsRuns() {
+        int training = 0;
+        for (Dashboard.Query q : Dashboard.queries()) {
+            if (PromQl.metricNames(q.expr()).stream().anyMatch(m -> m.startsWith("emm_training_"))) {
+                assertTrue(q.expr().contains("experiment=~\"$experiment\""), q.panel() + ": " + q.expr());
+                training++;
+            }
+        }
+        assertEquals(3, training, "throughput, loss and images trained");
+    }
+
+    private static JsonNode panel(String title) {
+        return Dashboard.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
+                .orElseThrow(() -> new AssertionError("no panel " + title));
     }
 
     @Test

@@ -46,7 +46,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the rendered dev Deployments, with a local KRaft broker and S3 store in place of the cluster's),
  * then checked against the chart and the dashboard: the probe paths answer 200, and every metric
  * name and label the Grafana dashboard queries is in some service's /q/metrics once a small
- * experiment has gone through the pipeline.
+ * experiment has gone through the pipeline, and the search's gauges the ratio-vs-|D| panel draws
+ * are that experiment's answer.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceMetricsLiveTest {
@@ -85,6 +86,7 @@ class ServiceMetricsLiveTest {
     private static final Map<String, Process> processes = new LinkedHashMap<>();
     private static final Map<String, Integer> ports = new LinkedHashMap<>();
     private static String experimentStatus;
+    private static JsonNode finishedView;
 
     @BeforeAll
     static void startStackAndServices() throws Exception {
@@ -259,6 +261,7 @@ class ServiceMetricsLiveTest {
         assertTrue(view != null && !view.path("status").asText().equals("running"),
                 "experiment did not finish: " + view);
         experimentStatus = view.path("status").asText();
+        finishedView = view;
         assertEquals("above_max", experimentStatus, view.toString());
     }
 
@@ -325,6 +328,8 @@ class ServiceMetricsLiveTest {
         // The per-service meters come from the services that own them.
         assertTrue(byService.get("emm_experiments_in_flight").contains("orchestrator"));
         assertTrue(byService.get("emm_search_probes_total").contains("orchestrator"));
+        assertEquals(Set.of("orchestrator"), byService.get("emm_search_ratio"));
+        assertEquals(Set.of("orchestrator"), byService.get("emm_search_threshold"));
         assertTrue(byService.get("emm_memorization_ratio").contains("metric"));
         assertEquals(SERVICES.keySet(), byService.get("emm_events_handled_total"),
                 "every service counts the events it handles");
@@ -332,5 +337,28 @@ class ServiceMetricsLiveTest {
             System.err.println("[deploy-checks] dashboard metrics not seen with optimum traffic (exported only"
                     + " while a DJL model trains): " + unverified);
         }
+    }
+
+    @Test
+    @Order(4)
+    void theSearchGaugesAreTheExperimentsAnswer() throws Exception {
+        String id = finishedView.path("experimentId").asText();
+        String metrics = get("orchestrator", "/q/metrics").body();
+        Map<Integer, Double> gauges = new TreeMap<>();
+        Matcher ratio = Pattern.compile("(?m)^emm_search_ratio\\{[^}]*experiment=\"" + Pattern.quote(id)
+                + "\"[^}]*size=\"(\\d+)\"[^}]*}\\s+(\\S+)$").matcher(metrics);
+        while (ratio.find()) {
+            gauges.put(Integer.parseInt(ratio.group(1)), Double.parseDouble(ratio.group(2)));
+        }
+        Map<Integer, Double> points = new TreeMap<>();
+        finishedView.path("points").forEach(p -> points.put(p.path("size").asInt(), p.path("ratio").asDouble()));
+        assertEquals(List.of(10, 20), List.copyOf(points.keySet()), finishedView.toString());
+        assertEquals(points.keySet(), gauges.keySet(), "one emm_search_ratio per measured size");
+        points.forEach((size, expected) -> assertEquals(expected, gauges.get(size), 1e-12,
+                "emm_search_ratio is the experiment's ratio at |D| = " + size));
+        Matcher threshold = Pattern.compile("(?m)^emm_search_threshold\\{[^}]*experiment=\"" + Pattern.quote(id)
+                + "\"[^}]*}\\s+(\\S+)$").matcher(metrics);
+        assertTrue(threshold.find(), "emm_search_threshold of " + id);
+        assertEquals(0.9, Double.parseDouble(threshold.group(1)), 1e-12, "1 - eps with the default eps 0.1");
     }
 }

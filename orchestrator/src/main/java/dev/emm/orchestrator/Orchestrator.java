@@ -45,6 +45,9 @@ public class Orchestrator {
     MeterRegistry registry;
 
     @Inject
+    SearchMeters searchMeters;
+
+    @Inject
     @Channel("train-requests")
     MutinyEmitter<Record<String, String>> trainRequests;
 
@@ -202,8 +205,12 @@ public class Orchestrator {
         return publishAndRecord(transition.state(), transition.events());
     }
 
-    /** Publishes, then records an acknowledged completion so that a restart does not announce it again. */
+    /**
+     * Updates the search's gauges, publishes, then records an acknowledged completion so that a
+     * restart does not announce it again.
+     */
     private ExperimentState publishAndRecord(ExperimentState state, List<Object> events) {
+        searchMeters.record(state);
         publish(events);
         if (events.stream().anyMatch(ExperimentCompleted.class::isInstance)) {
             ExperimentState announced = ExperimentStateMachine.completionAnnounced(state);
