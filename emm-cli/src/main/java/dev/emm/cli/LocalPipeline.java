@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,6 +33,11 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     public static LocalPipeline start(Path directory, PrintStream log) {
+        return start(directory, log, List.of(EmmHome.SERVICES));
+    }
+
+    /** The broker, the store and only the named services (a service's own tests need no others). */
+    public static LocalPipeline start(Path directory, PrintStream log, List<String> serviceNames) {
         long started = System.nanoTime();
         LocalStack stack = LocalStack.start(LocalStackSettings.onFreePorts(directory));
         LocalPipeline pipeline = new LocalPipeline(stack, directory.resolve("logs"));
@@ -39,7 +45,7 @@ public final class LocalPipeline implements AutoCloseable {
             log.printf("local stack up in %.1f s (Kafka %s, S3 %s); starting services, logs in %s%n",
                     stack.startupTime().toMillis() / 1000.0, stack.bootstrapServers(), stack.storeConfig().endpoint(),
                     pipeline.logDirectory);
-            for (String service : EmmHome.SERVICES) {
+            for (String service : serviceNames) {
                 pipeline.services.put(service, ServiceProcess.start(service, freePort(), pipeline.descriptor,
                         pipeline.logDirectory, false));
             }
@@ -55,11 +61,15 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     public OrchestratorClient orchestrator() {
-        return new OrchestratorClient(services.get("orchestrator").url());
+        return new OrchestratorClient(service("orchestrator").url());
     }
 
     public ServiceProcess service(String name) {
-        return services.get(name);
+        ServiceProcess service = services.get(name);
+        if (service == null) {
+            throw new IllegalStateException(name + " is not started in this pipeline (only " + services.keySet() + ")");
+        }
+        return service;
     }
 
     public StackDescriptor stack() {
@@ -68,7 +78,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** Starts a service again on its old port, after a stop or a kill. */
     public void restart(String name) {
-        ServiceProcess old = services.get(name);
+        ServiceProcess old = service(name);
         old.stop();
         ServiceProcess fresh = ServiceProcess.start(name, old.port(), descriptor, logDirectory, false);
         services.put(name, fresh);
