@@ -2,7 +2,8 @@ package dev.emm.core.spec;
 
 /**
  * The training procedure T. Duration is counted in {@code durationUnit} (epochs as in the paper,
- * images or steps); snapshots are taken every {@code snapshotEveryImages} training images. With
+ * images or steps); snapshots are taken every {@code snapshotEveryImages} training images, and
+ * resumable checkpoints every {@code checkpointEveryImages} (by default at every snapshot). With
  * {@code capBatchAtDatasetSize} a run on fewer images than {@code batchSize} trains on batches of
  * |D| images (every step sees each image once, none twice); without it, as in EDM, a batch larger
  * than |D| repeats images.
@@ -79,7 +80,9 @@ public record TrainingSpec(
                 durationUnit == null ? DurationUnit.EPOCHS : durationUnit,
                 duration == null ? 40_000L : duration,
                 snapshotEveryImages,
-                checkpointEveryImages,
+                // A checkpoint at every snapshot unless set: a stopped or crashed trainer loses at most
+                // one snapshot interval (a SIGTERM also checkpoints where it stops).
+                checkpointEveryImages == null ? snapshotEveryImages : checkpointEveryImages,
                 capBatchAtDatasetSize == null ? Boolean.FALSE : capBatchAtDatasetSize,
                 warmupEpochs,
                 emaHalfLifeEpochs,
