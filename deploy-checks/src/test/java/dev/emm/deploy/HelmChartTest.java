@@ -21,6 +21,7 @@ import dev.emm.deploy.StrictManifests.Manifest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -91,6 +92,24 @@ class HelmChartTest {
                 "ServiceAccount"), kinds(ms), "default values: external Kafka and MinIO, topics by Job");
         Container trainer = deployment(ms, "emm-trainer").getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals("emm/trainer-service:0.1.0-gpu", trainer.getImage());
+    }
+
+    @Test
+    void aStoppingTrainerWaitsForItsCheckpointInsideItsGracePeriod() {
+        for (String valueSet : List.of("default", "dev", "prod")) {
+            PodSpec pod = deployment(rendered(valueSet), "emm-trainer").getSpec().getTemplate().getSpec();
+            long grace = pod.getTerminationGracePeriodSeconds();
+            assertTrue(grace >= 120, valueSet + ": a trainer's grace period covers a step and a checkpoint upload");
+            assertEquals(Long.toString(grace - 20), pod.getContainers().get(0).getEnv().stream()
+                    .filter(env -> env.getName().equals("EMM_TRAINER_SHUTDOWN_CHECKPOINT_SECONDS"))
+                    .findFirst().orElseThrow().getValue(), valueSet);
+        }
+        PodSpec shortGrace = deployment(Charts.renderStrict("short-grace", null,
+                Map.of("services.trainer.terminationGracePeriodSeconds", 10)), "emm-trainer")
+                .getSpec().getTemplate().getSpec();
+        assertEquals("1", shortGrace.getContainers().get(0).getEnv().stream()
+                .filter(env -> env.getName().equals("EMM_TRAINER_SHUTDOWN_CHECKPOINT_SECONDS"))
+                .findFirst().orElseThrow().getValue());
     }
 
     @Test

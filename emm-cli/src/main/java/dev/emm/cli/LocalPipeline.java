@@ -20,6 +20,7 @@ import java.util.Map;
 public final class LocalPipeline implements AutoCloseable {
 
     public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    public static final String TRAINER = "trainer-service";
 
     private final LocalStack stack;
     private final StackDescriptor descriptor;
@@ -38,6 +39,17 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** The broker, the store and only the named services (a service's own tests need no others). */
     public static LocalPipeline start(Path directory, PrintStream log, List<String> serviceNames) {
+        return start(directory, log, serviceNames, 1, Map.of());
+    }
+
+    /**
+     * @param trainers how many trainer-service processes to run if it is named (up to the train
+     *     request partitions train at once); the first is trainer-service, the others
+     *     trainer-service-2, -3, ...
+     * @param trainerSettings environment variables for every trainer (service configuration)
+     */
+    public static LocalPipeline start(Path directory, PrintStream log, List<String> serviceNames, int trainers,
+            Map<String, String> trainerSettings) {
         long started = System.nanoTime();
         LocalStack stack = LocalStack.start(LocalStackSettings.onFreePorts(directory));
         LocalPipeline pipeline = new LocalPipeline(stack, directory.resolve("logs"));
@@ -46,8 +58,12 @@ public final class LocalPipeline implements AutoCloseable {
                     stack.startupTime().toMillis() / 1000.0, stack.bootstrapServers(), stack.storeConfig().endpoint(),
                     pipeline.logDirectory);
             for (String service : serviceNames) {
-                pipeline.services.put(service, ServiceProcess.start(service, freePort(), pipeline.descriptor,
-                        pipeline.logDirectory, false));
+                boolean trainer = service.equals(TRAINER);
+                for (int i = 1; i <= (trainer ? trainers : 1); i++) {
+                    String instance = i == 1 ? service : service + "-" + i;
+                    pipeline.services.put(instance, ServiceProcess.start(service, instance, freePort(),
+                            pipeline.descriptor, pipeline.logDirectory, false, trainer ? trainerSettings : Map.of()));
+                }
             }
             for (ServiceProcess service : pipeline.services.values()) {
                 service.awaitReady(START_TIMEOUT);
@@ -78,9 +94,15 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** Starts a service again on its old port, after a stop or a kill. */
     public void restart(String name) {
+        restart(name, Map.of());
+    }
+
+    /** Starts a service again on its old port, after a stop or a kill, with these settings in its environment. */
+    public void restart(String name, Map<String, String> settings) {
         ServiceProcess old = service(name);
         old.stop();
-        ServiceProcess fresh = ServiceProcess.start(name, old.port(), descriptor, logDirectory, false);
+        ServiceProcess fresh = ServiceProcess.start(old.service(), name, old.port(), descriptor, logDirectory, false,
+                settings);
         services.put(name, fresh);
         fresh.awaitReady(START_TIMEOUT);
     }
@@ -89,7 +111,7 @@ public final class LocalPipeline implements AutoCloseable {
     public void checkAlive() {
         for (ServiceProcess service : services.values()) {
             if (!service.alive()) {
-                throw new CliException(service.service() + " stopped unexpectedly; last log lines:\n" + service.logTail(30));
+                throw new CliException(service.instance() + " stopped unexpectedly; last log lines:\n" + service.logTail(30));
             }
         }
     }

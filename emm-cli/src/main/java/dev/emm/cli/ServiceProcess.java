@@ -24,12 +24,14 @@ public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String service;
+    private final String instance;
     private final int port;
     private final Path logFile;
     private final ProcessHandle handle;
 
-    private ServiceProcess(String service, int port, Path logFile, ProcessHandle handle) {
+    private ServiceProcess(String service, String instance, int port, Path logFile, ProcessHandle handle) {
         this.service = service;
+        this.instance = instance;
         this.port = port;
         this.logFile = logFile;
         this.handle = handle;
@@ -39,8 +41,17 @@ public final class ServiceProcess implements AutoCloseable {
      * @param detached true to start it in its own session, so it outlives this CLI (./emm up)
      */
     public static ServiceProcess start(String service, int port, StackDescriptor stack, Path logDirectory, boolean detached) {
+        return start(service, service, port, stack, logDirectory, detached, Map.of());
+    }
+
+    /**
+     * @param instance the name of this process (its log file), e.g. trainer-service-2 for a second trainer
+     * @param settings environment variables set for this process only (service configuration)
+     */
+    public static ServiceProcess start(String service, String instance, int port, StackDescriptor stack,
+            Path logDirectory, boolean detached, Map<String, String> settings) {
         Path jar = EmmHome.serviceJar(service);
-        Path logFile = logDirectory.resolve(service + ".log");
+        Path logFile = logDirectory.resolve(instance + ".log");
         List<String> command = new ArrayList<>();
         if (detached) {
             command.add("setsid");
@@ -58,6 +69,7 @@ public final class ServiceProcess implements AutoCloseable {
         env.put("EMM_STORE_ACCESS_KEY", stack.accessKey());
         env.put("EMM_STORE_SECRET_KEY", stack.secretKey());
         env.put("EMM_STORE_BUCKET", stack.bucket());
+        env.putAll(settings);
         // Trainer, sampler and metric share the machine's cores; libtorch's OpenMP threads spinning
         // while they wait would starve the other services' threads.
         env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
@@ -76,14 +88,18 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logDirectory);
             Process process = builder.start();
-            return new ServiceProcess(service, port, logFile, process.toHandle());
+            return new ServiceProcess(service, instance, port, logFile, process.toHandle());
         } catch (IOException e) {
-            throw new CliException("cannot start " + service + ": " + e.getMessage(), e);
+            throw new CliException("cannot start " + instance + ": " + e.getMessage(), e);
         }
     }
 
     public String service() {
         return service;
+    }
+
+    public String instance() {
+        return instance;
     }
 
     public int port() {
@@ -108,7 +124,7 @@ public final class ServiceProcess implements AutoCloseable {
                 .build();
         while (Instant.now().isBefore(deadline)) {
             if (!handle.isAlive()) {
-                throw new CliException(service + " exited during start; last lines of " + logFile + ":\n" + logTail(20));
+                throw new CliException(instance + " exited during start; last lines of " + logFile + ":\n" + logTail(20));
             }
             try {
                 if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -118,11 +134,11 @@ public final class ServiceProcess implements AutoCloseable {
                 // not listening yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CliException("interrupted while waiting for " + service);
+                throw new CliException("interrupted while waiting for " + instance);
             }
             sleep(250);
         }
-        throw new CliException(service + " was not ready within " + timeout.toSeconds() + " s; last lines of " + logFile
+        throw new CliException(instance + " was not ready within " + timeout.toSeconds() + " s; last lines of " + logFile
                 + ":\n" + logTail(20));
     }
 

@@ -18,9 +18,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,7 +32,9 @@ import org.jboss.logging.Logger;
  * run that finds a checkpoint resumes from it. Its loss and training time go to its
  * {@link TrainingLogWriter training log}. A run whose final snapshot is stored is not trained
  * again: its snapshots are only announced again. A run the orchestrator cancels stops after its
- * current step and keeps a checkpoint, so a later request for it resumes where it stopped.
+ * current step and keeps a checkpoint, so a later request for it resumes where it stopped. A pod
+ * being stopped (SIGTERM: a drain, a scale-down, an upgrade) does the same before it exits, so the
+ * request, which comes back unacknowledged, resumes at the step where the pod stopped.
  */
 @ApplicationScoped
 public class NetworkTrainer {
@@ -51,8 +56,20 @@ public class NetworkTrainer {
     @Inject
     CancelledRuns cancelledRuns;
 
-    /** The training in progress, and whether the orchestrator cancelled it. */
-    private record Active(String runId, TrainingRun training, AtomicBoolean cancelled) {
+    /** How long a stopping pod waits for its training to store a checkpoint (below the pod's grace period). */
+    @ConfigProperty(name = "emm.trainer.shutdown-checkpoint-seconds", defaultValue = "100")
+    long shutdownCheckpointSeconds;
+
+    /** Minimum time between progress reports (TrainingRun's default; 0 reports every step). */
+    @ConfigProperty(name = "emm.trainer.progress-interval-millis", defaultValue = "2000")
+    long progressIntervalMillis;
+
+    /**
+     * The training in progress, whether the orchestrator cancelled it, and a latch released once
+     * the training has stopped, stored what it keeps (checkpoint or final snapshot) and released
+     * its lease (a lease left behind would hold the next trainer off until it expires).
+     */
+    private record Active(String runId, TrainingRun training, AtomicBoolean cancelled, CountDownLatch stopped) {
     }
 
     private final AtomicReference<Active> active = new AtomicReference<>();
@@ -61,11 +78,13 @@ public class NetworkTrainer {
         StageClock clock = StageClock.start();
         TrainingSubset subset = runData.trainingSubset(run);
         String checkpointKey = StorageLayout.runCheckpoint(run.experimentId(), run.runId());
+        CountDownLatch stopped = new CountDownLatch(1);
         lease.acquire(run);
         try {
             byte[] checkpoint = store.find(checkpointKey).orElse(null);
             try (TrainingRun training = new TrainingRun(run.spec().model(), run.spec().training(), subset.images(),
-                    subset.images().labels(), subset.labelDim(), checkpoint)) {
+                    subset.images().labels(), subset.labelDim(), checkpoint,
+                    new TrainingRun.Options(null, progressIntervalMillis))) {
                 int planned = training.plannedSnapshots();
                 if (store.exists(snapshotKey(run, planned))) {
                     announceStored(run, planned, planned, announce);
@@ -76,7 +95,7 @@ public class NetworkTrainer {
                         training.totalSteps(), training.totalImages(), planned, training.device(),
                         checkpoint == null ? "" : ", resumed at step " + training.step());
                 TrainingLogWriter log = new TrainingLogWriter(store, run, training.step(), clock);
-                Active current = new Active(run.runId(), training, new AtomicBoolean());
+                Active current = new Active(run.runId(), training, new AtomicBoolean(), stopped);
                 active.set(current);
                 // The orchestrator marks a run before announcing its cancellation: a cancellation that
                 // arrived before this training was active is seen here.
@@ -106,6 +125,7 @@ public class NetworkTrainer {
             }
         } finally {
             lease.release(run);
+            stopped.countDown();
         }
     }
 
@@ -165,12 +185,31 @@ public class NetworkTrainer {
         }
     }
 
-    /** A pod being stopped cancels its training; the request comes back and resumes from the checkpoint. */
-    void cancelOnShutdown(@Observes ShutdownEvent shutdown) {
+    /**
+     * A pod being stopped cancels its training and waits until the training has stored its
+     * checkpoint (the step in progress ends first), so the request, which comes back
+     * unacknowledged, resumes from that step. Observed before the messaging connectors and the
+     * store are closed; the wait is bounded to stay inside the pod's termination grace period.
+     */
+    void checkpointOnShutdown(@Observes ShutdownEvent shutdown) {
         Active current = active.get();
-        if (current != null) {
-            LOG.infof("shutting down: stopping training at step %d", current.training().step());
-            current.training().cancel();
+        if (current == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        LOG.infof("shutting down: stopping run %s at step %d to store a checkpoint", current.runId(),
+                current.training().step());
+        current.training().cancel();
+        try {
+            if (current.stopped().await(shutdownCheckpointSeconds, TimeUnit.SECONDS)) {
+                LOG.infof("shutting down: run %s stopped at step %d and released within %d ms", current.runId(),
+                        current.training().step(), (System.nanoTime() - start) / 1_000_000);
+            } else {
+                LOG.errorf("shutting down: run %s did not store its checkpoint within %d s; it resumes from its "
+                        + "last periodic checkpoint", current.runId(), shutdownCheckpointSeconds);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
