@@ -21,6 +21,7 @@ import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,9 @@ public class Orchestrator {
 
     @Inject
     CancelledRuns cancelledRuns;
+
+    @Inject
+    TrainerLoad trainerLoad;
 
     @Inject
     @Channel("experiment-progress")
@@ -221,12 +225,22 @@ public class Orchestrator {
     }
 
     private void publish(List<Object> events) {
+        Iterator<Integer> partitions = trainerLoad.place(
+                (int) events.stream().filter(TrainRequested.class::isInstance).count())
+                .map(List::iterator).orElse(null);
         for (Object event : events) {
             if (event instanceof TrainRequested request) {
                 registry.counter("emm.search.probes", "experiment", request.run().experimentId()).increment();
-                LOG.infof("requesting run %s (|D| = %d)", request.run().runId(), request.run().size());
                 cancelledRuns.clear(request.run());
-                EventPublisher.publish(trainRequests, request.run().runId(), request);
+                if (partitions != null) {
+                    int partition = partitions.next();
+                    LOG.infof("requesting run %s (|D| = %d) on partition %d", request.run().runId(),
+                            request.run().size(), partition);
+                    EventPublisher.publish(trainRequests, request.run().runId(), request, partition);
+                } else {
+                    LOG.infof("requesting run %s (|D| = %d)", request.run().runId(), request.run().size());
+                    EventPublisher.publish(trainRequests, request.run().runId(), request);
+                }
             } else if (event instanceof RunCancelled cancellation) {
                 LOG.infof("cancelling run %s (|D| = %d): %s%s", cancellation.runId(), cancellation.size(),
                         cancellation.reason(), cancellation.snapshot() == null ? ""
