@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Four trainers, four runs requested at once: the orchestrator places each request on a partition
+ * Four trainers, four runs requested at once (four one-run experiments; a search reaches four
+ * parallel probes only in its second round): the orchestrator places each request on a partition
  * of an idle trainer (TrainerLoad), so all four train at the same time. With the run id hashed to
  * the local stack's four partitions, four runs reach four different trainers 9% of the time.
  * The runs are long (they never finish here); the test looks at each trainer's loss gauge, which
