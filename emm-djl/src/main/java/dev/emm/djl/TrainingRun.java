@@ -50,8 +50,9 @@ import java.util.zip.CRC32;
  * the engine's generator from (seed, step), so a checkpoint's random state is just those two numbers
  * and a resumed run repeats the uninterrupted one exactly on the same device and thread count.
  *
- * <p>Memory: each step's arrays live in a sub-manager closed at the end of the step, and the blocks
- * close intermediates as soon as they are consumed. Only one run may train at a time in a process
+ * <p>Memory: each step's arrays live in a sub-manager closed at the end of the step, which frees the
+ * small ones (noise levels, coefficients, embeddings); the network closes its activations as soon
+ * as they are consumed. Only one run may train at a time in a process
  * (DJL's gradient collector and the engine's generator are process-wide).
  */
 public final class TrainingRun implements AutoCloseable {

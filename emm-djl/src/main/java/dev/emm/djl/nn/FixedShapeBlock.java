@@ -17,9 +17,10 @@ import ai.djl.util.Pair;
  * network blocks, with helpers to declare trained parameters and untrained buffers.
  *
  * <p>Memory discipline: a block never closes its inputs (the caller owns them) but closes every
- * intermediate it creates as soon as it has been consumed; autograd keeps what backward needs on
- * the native side. Arrays created by a block belong to the manager of its first input, so a
- * per-step sub-manager collects everything a training step leaves behind.
+ * activation-sized intermediate it creates as soon as it has been consumed; autograd keeps what
+ * backward needs on the native side. Arrays created by a block belong to the manager of its first
+ * input, so a per-step sub-manager collects everything a training step leaves behind (SongUNet
+ * leaves its small [N, emb] embedding arrays to it).
  */
 public abstract class FixedShapeBlock extends AbstractBlock {
 

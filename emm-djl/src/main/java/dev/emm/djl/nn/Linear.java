@@ -10,25 +10,15 @@ import ai.djl.util.PairList;
 /** EDM's fully connected layer: weight [out, in], optional bias [out]; y = x W^T + b. */
 public final class Linear extends FixedShapeBlock {
 
-    private final int inFeatures;
     private final int outFeatures;
     private final Parameter weight;
     private final Parameter bias;
 
     public Linear(int inFeatures, int outFeatures, boolean bias, InitSpec init) {
-        this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
         this.weight = param("weight", new Shape(outFeatures, inFeatures),
                 init.weight(inFeatures, outFeatures));
         this.bias = bias ? param("bias", new Shape(outFeatures), init.bias(inFeatures, outFeatures)) : null;
-    }
-
-    public int inFeatures() {
-        return inFeatures;
-    }
-
-    public int outFeatures() {
-        return outFeatures;
     }
 
     @Override
