@@ -112,6 +112,10 @@ class NetworkEndToEndIT {
                 assertEquals(report.loss(), point.loss(), 0.0, "the log keeps the reported loss of step " + report.step());
             }
             assertTrue(log.training().wallSeconds() > 0 && log.training().cpuSeconds() > 0, log.training().toString());
+            String report = pipeline.orchestrator().report(id);
+            assertTrue(report.contains("<svg id=\"loss-" + runId + "\""), "the report draws the run's loss curve");
+            assertTrue(report.contains("<polyline class=\"curve loss\" data-points=\"" + log.points().size() + "\""),
+                    "one vertex per stored point: " + log.points().size());
         }
     }
 
