@@ -6,10 +6,13 @@ import dev.emm.core.events.MetricComputed;
 import dev.emm.core.events.RunRef;
 import dev.emm.core.events.SamplesReady;
 import dev.emm.core.events.EventReader;
+import dev.emm.core.events.SamplesRequested;
+import dev.emm.core.events.StageTime;
 import dev.emm.core.events.Topics;
 import dev.emm.core.json.Json;
 import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.metric.NeighbourDistances;
+import dev.emm.core.metric.SequentialSampling;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.metric.fast.FastNearestNeighbours;
 import dev.emm.metric.fast.FastNearestNeighbours.Kernel;
@@ -37,8 +40,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Measures each snapshot's samples against exactly the run's training subset and stores the
- * per-sample distances and the summary; a repeated event republishes the stored summary, and the
- * samples of a cancelled run are skipped.
+ * per-sample distances and the summary of the samples measured; with sequential sampling on, asks
+ * the sampler for more samples while the snapshot is undecided (docs/CONTRACTS.md). A repeated
+ * event republishes the stored result, and the samples of a cancelled run are skipped.
  */
 @ApplicationScoped
 public class SamplesConsumer {
@@ -62,6 +66,10 @@ public class SamplesConsumer {
     MutinyEmitter<Record<String, String>> results;
 
     @Inject
+    @Channel("samples-requests")
+    MutinyEmitter<Record<String, String>> moreSamples;
+
+    @Inject
     @Channel("runs-failed")
     MutinyEmitter<Record<String, String>> failures;
 
@@ -76,6 +84,12 @@ public class SamplesConsumer {
                 () -> measure(ready));
     }
 
+    /**
+     * Measures the first {@code sampleCount} samples (only those not measured yet) and asks the
+     * experiment's {@link SequentialSampling} rule what next: a decided snapshot's summary is
+     * published, an undecided one's sampler is asked for more samples. A repeated event finds a
+     * summary of at least as many samples stored and takes the same step again from it.
+     */
     private void measure(SamplesReady ready) {
         StageClock clock = StageClock.start();
         RunRef run = ready.run();
@@ -83,22 +97,44 @@ public class SamplesConsumer {
         String distancesKey = StorageLayout.snapshotDistances(run.experimentId(), run.runId(), ready.snapshot());
         MemorizationSummary summary = store.find(summaryKey)
                 .map(bytes -> Json.read(bytes, MemorizationSummary.class))
+                .filter(stored -> stored.sampleCount() >= ready.sampleCount())
                 .orElseGet(() -> {
-                    ImageSet samples = runData.readImageSet(ready.samplesKey());
-                    ImageSet training = runData.trainingSubset(run).images();
-                    NeighbourDistances distances = FastNearestNeighbours.nearestTwo(samples, training);
-                    exportKernelChoice();
-                    store.put(distancesKey, distances.toBytes());
-                    MemorizationSummary measured = distances.summary();
+                    MemorizationSummary measured = measureFirst(ready, distancesKey);
                     store.put(summaryKey, Json.toBytes(measured));
                     return measured;
                 });
         LOG.infof("run %s snapshot %d (|D| = %d): memorization ratio %.4f [%.4f, %.4f] of %d samples", run.runId(),
                 ready.snapshot(), run.size(), summary.ratio(), summary.ciLow(), summary.ciHigh(), summary.sampleCount());
+        StageTime metric = StageTime.sum(ready.metric(), clock.elapsed());
+        int next = SequentialSampling.of(run.spec()).nextCount(summary);
+        if (next > summary.sampleCount()) {
+            EventPublisher.publish(moreSamples, run.runId(), SamplesRequested.of(run, ready.snapshot(), ready.last(),
+                    ready.snapshotKey(), next, ready.sampling(), metric));
+            return;
+        }
         ratioGauge(run, ready.snapshot()).set(summary);
         EventPublisher.publish(results, run.runId(),
-                MetricComputed.of(run, ready.snapshot(), ready.last(), summary, distancesKey, ready.sampling(),
-                        clock.elapsed()));
+                MetricComputed.of(run, ready.snapshot(), ready.last(), summary, distancesKey, ready.sampling(), metric));
+    }
+
+    /**
+     * Stores the distances of exactly the first {@code sampleCount} samples, measuring only those
+     * after the ones already stored (a sample's distances depend on it alone), and returns their summary.
+     */
+    private MemorizationSummary measureFirst(SamplesReady ready, String distancesKey) {
+        int count = ready.sampleCount();
+        NeighbourDistances kept = store.find(distancesKey).map(NeighbourDistances::fromBytes)
+                .map(stored -> stored.first(Math.min(stored.size(), count)))
+                .orElse(NeighbourDistances.NONE);
+        NeighbourDistances distances = kept;
+        if (kept.size() < count) {
+            ImageSet samples = runData.readImageSet(ready.samplesKey()).range(kept.size(), count);
+            ImageSet training = runData.trainingSubset(ready.run()).images();
+            distances = kept.followedBy(FastNearestNeighbours.nearestTwo(samples, training));
+            exportKernelChoice();
+        }
+        store.put(distancesKey, distances.toBytes());
+        return distances.summary();
     }
 
     /**

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Poison records on the internal topics, over the real broker: on each of the eight topics a
+ * Poison records on the internal topics, over the real broker: on each of the nine topics a
  * service consumes (besides submissions, which BadInputCorpusIT covers) one record that is not
  * JSON and one of an unknown schemaVersion. Each lands in the topic's dead-letter twin with the
  * reason, every service stays live (no failed channel, so no restart and no crash loop), and an
@@ -43,7 +43,7 @@ class PoisonRecordsIT {
     void unreadableRecordsAreDeadLetteredOnEveryChannelAndThePipelineGoesOn() throws Exception {
         LocalPipeline pipeline = SharedPipeline.get();
         String bootstrap = pipeline.stack().bootstrapServers();
-        assertEquals(8, INTERNAL.size(), "internal topics: " + INTERNAL);
+        assertEquals(9, INTERNAL.size(), "internal topics: " + INTERNAL);
         for (String topic : INTERNAL) {
             KafkaTestClients.produce(bootstrap, topic, "poison-garbage", GARBAGE);
             KafkaTestClients.produce(bootstrap, topic, "poison-future", FUTURE);

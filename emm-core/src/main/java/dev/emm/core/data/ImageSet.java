@@ -79,6 +79,31 @@ public final class ImageSet {
         return Arrays.copyOfRange(pixels, index * d, (index + 1) * d);
     }
 
+    /** Images {@code from .. to - 1}, in order (a copy). */
+    public ImageSet range(int from, int to) {
+        if (from < 0 || from > to || to > size()) {
+            throw new IllegalArgumentException("range " + from + ".." + to + " of " + size() + " images");
+        }
+        int d = dimension();
+        return new ImageSet(channels, height, width, classCount, Arrays.copyOfRange(labels, from, to),
+                Arrays.copyOfRange(pixels, from * d, to * d));
+    }
+
+    /** These images followed by {@code more}, which must have the same shape and class count. */
+    public ImageSet followedBy(ImageSet more) {
+        if (more.channels != channels || more.height != height || more.width != width
+                || more.classCount != classCount) {
+            throw new IllegalArgumentException("cannot append images of " + more.channels + "x" + more.height + "x"
+                    + more.width + " (" + more.classCount + " classes) to " + channels + "x" + height + "x" + width
+                    + " (" + classCount + " classes)");
+        }
+        int[] joinedLabels = Arrays.copyOf(labels, size() + more.size());
+        System.arraycopy(more.labels, 0, joinedLabels, size(), more.size());
+        byte[] joinedPixels = Arrays.copyOf(pixels, pixels.length + more.pixels.length);
+        System.arraycopy(more.pixels, 0, joinedPixels, pixels.length, more.pixels.length);
+        return new ImageSet(channels, height, width, classCount, joinedLabels, joinedPixels);
+    }
+
     public int[] countPerClass() {
         int[] counts = new int[classCount];
         for (int label : labels) {

@@ -18,6 +18,7 @@ public final class Topics {
     public static final String TRAINING_PROGRESS = "emm.training.progress";
     public static final String SNAPSHOTS_SAVED = "emm.snapshots.saved";
     public static final String SAMPLES_READY = "emm.samples.ready";
+    public static final String SAMPLES_REQUESTS = "emm.samples.requests";
     public static final String METRIC_RESULTS = "emm.metric.results";
     public static final String RUNS_FAILED = "emm.runs.failed";
     public static final String RUNS_CANCELLED = "emm.runs.cancelled";
@@ -25,12 +26,13 @@ public final class Topics {
 
     /** The topics the services consume, each with its dead-letter topic. */
     public static final List<String> CONSUMED = List.of(EXPERIMENTS_SUBMITTED, TRAIN_REQUESTS, TRAINING_PROGRESS,
-            SNAPSHOTS_SAVED, SAMPLES_READY, METRIC_RESULTS, RUNS_FAILED, RUNS_CANCELLED, EXPERIMENTS_CANCEL_REQUESTS);
+            SNAPSHOTS_SAVED, SAMPLES_READY, SAMPLES_REQUESTS, METRIC_RESULTS, RUNS_FAILED, RUNS_CANCELLED,
+            EXPERIMENTS_CANCEL_REQUESTS);
 
     public static final List<String> ALL = Stream.concat(
             Stream.of(EXPERIMENTS_SUBMITTED, EXPERIMENTS_REJECTED, EXPERIMENTS_PROGRESS, EXPERIMENTS_COMPLETED,
-                    TRAIN_REQUESTS, TRAINING_PROGRESS, SNAPSHOTS_SAVED, SAMPLES_READY, METRIC_RESULTS, RUNS_FAILED,
-                    RUNS_CANCELLED, EXPERIMENTS_CANCEL_REQUESTS),
+                    TRAIN_REQUESTS, TRAINING_PROGRESS, SNAPSHOTS_SAVED, SAMPLES_READY, SAMPLES_REQUESTS, METRIC_RESULTS,
+                    RUNS_FAILED, RUNS_CANCELLED, EXPERIMENTS_CANCEL_REQUESTS),
             CONSUMED.stream().map(Topics::deadLetter)).toList();
 
     private Topics() {

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * For every generated sample, the exact squared L2 distances (uint8 pixel space) to its nearest
@@ -12,6 +13,9 @@ import java.nio.ByteBuffer;
  * integers, so the memorization test d1/d2 < 1/3 is decided exactly as 9 d1^2 < d2^2.
  */
 public record NeighbourDistances(long[] nearestSquared, long[] secondSquared, int[] nearestIndex) {
+
+    /** No samples measured yet. */
+    public static final NeighbourDistances NONE = new NeighbourDistances(new long[0], new long[0], new int[0]);
 
     public int size() {
         return nearestSquared.length;
@@ -34,6 +38,27 @@ public record NeighbourDistances(long[] nearestSquared, long[] secondSquared, in
             }
         }
         return count;
+    }
+
+    /** The distances of the first {@code count} samples. */
+    public NeighbourDistances first(int count) {
+        if (count < 0 || count > size()) {
+            throw new IllegalArgumentException("first " + count + " of " + size() + " samples");
+        }
+        return new NeighbourDistances(Arrays.copyOf(nearestSquared, count), Arrays.copyOf(secondSquared, count),
+                Arrays.copyOf(nearestIndex, count));
+    }
+
+    /** These samples' distances followed by those of {@code more} (later samples of the same snapshot). */
+    public NeighbourDistances followedBy(NeighbourDistances more) {
+        int total = size() + more.size();
+        long[] nearest = Arrays.copyOf(nearestSquared, total);
+        long[] second = Arrays.copyOf(secondSquared, total);
+        int[] index = Arrays.copyOf(nearestIndex, total);
+        System.arraycopy(more.nearestSquared, 0, nearest, size(), more.size());
+        System.arraycopy(more.secondSquared, 0, second, size(), more.size());
+        System.arraycopy(more.nearestIndex, 0, index, size(), more.size());
+        return new NeighbourDistances(nearest, second, index);
     }
 
     public MemorizationSummary summary() {

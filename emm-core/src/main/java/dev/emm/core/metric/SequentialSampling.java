@@ -1,5 +1,8 @@
 package dev.emm.core.metric;
 
+import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.SamplingSpec;
+
 /**
  * How many samples a snapshot needs: draw {@code firstCount}, and double the count only while
  * the 95% Wilson interval of the ratio measured so far ({@link MemorizationSummary}) reaches
@@ -15,6 +18,18 @@ package dev.emm.core.metric;
  * the threshold (docs/BENCHMARKS.md, "Sequential sampling", gives its measured error rate).
  */
 public record SequentialSampling(int firstCount, int fullCount, double threshold) {
+
+    /**
+     * The rule of an experiment: from {@code sampling.sequentialFirstCount} to {@code sampling.sampleCount}
+     * at 1 - {@code search.eps}; with sequential sampling off, the first count is the full count, so
+     * every snapshot is decided at its first measurement.
+     */
+    public static SequentialSampling of(ExperimentSpec spec) {
+        SamplingSpec sampling = spec.sampling();
+        int full = sampling.sampleCount();
+        int first = sampling.sequentialFirstCount() == null ? full : sampling.sequentialFirstCount();
+        return new SequentialSampling(first, full, spec.search().threshold());
+    }
 
     public SequentialSampling {
         if (firstCount < 1 || firstCount > fullCount) {
@@ -40,6 +55,11 @@ public record SequentialSampling(int firstCount, int fullCount, double threshold
             return drawn;
         }
         return (int) Math.min(fullCount, 2L * drawn);
+    }
+
+    /** {@link #nextCount(int, int)} of a measured summary. */
+    public int nextCount(MemorizationSummary measured) {
+        return nextCount(measured.sampleCount(), measured.memorizedCount());
     }
 
     /** True when the whole 95% Wilson interval of {@code memorized / drawn} lies below the threshold. */

@@ -55,15 +55,19 @@ public record RunRecord(int size, String runId, Integer lastSnapshot, Map<Intege
         return lastSnapshot != null && IntStream.rangeClosed(1, lastSnapshot).allMatch(snapshots::containsKey);
     }
 
-    /** The run's ratio is the highest over its snapshots (snapshot 0 is never measured). */
+    /**
+     * The run's ratio is the highest over its snapshots (snapshot 0 is never measured); a run decided
+     * early counts its snapshots up to the deciding one only, whatever arrived out of order after it.
+     */
     public Optional<SizePoint> point() {
         return bestSnapshot().map(snapshots::get)
                 .map(best -> new SizePoint(size, best.ratio(), best.ciLow(), best.ciHigh()));
     }
 
-    /** The snapshot whose ratio is the run's: the highest, the earliest of equals. */
+    /** The snapshot whose ratio is the run's: the highest (up to a decision's snapshot), the earliest of equals. */
     public Optional<Integer> bestSnapshot() {
         return snapshots.entrySet().stream()
+                .filter(entry -> decision == null || entry.getKey() <= decision.snapshot())
                 .max(Comparator.<Map.Entry<Integer, MemorizationSummary>>comparingDouble(e -> e.getValue().ratio())
                         .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
                 .map(Map.Entry::getKey);

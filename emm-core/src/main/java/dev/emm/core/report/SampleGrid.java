@@ -18,7 +18,7 @@ final class SampleGrid {
     }
 
     static String html(String id, ImageSet samples, ImageSet training, NeighbourDistances distances) {
-        int shown = Math.min(SHOWN, samples.size());
+        int shown = Math.min(SHOWN, distances.size());
         int memorizedShown = 0;
         StringBuilder cells = new StringBuilder();
         for (int i = 0; i < shown; i++) {

@@ -51,7 +51,21 @@ public final class EdmHeunSampler {
      * {@code progress} receives the number of samples finished after each batch.
      */
     public ImageSet sampleAll(Denoiser denoiser, int channels, int resolution, IntConsumer progress) {
-        int count = spec.sampleCount();
+        return sampleRange(denoiser, channels, resolution, 0, spec.sampleCount(), progress);
+    }
+
+    /**
+     * Generates samples {@code from .. to - 1} (seeds firstSeed + from .. firstSeed + to - 1) as
+     * {@link #sampleAll} does; since a sample depends on its seed alone, {@code sampleRange(0, n)}
+     * followed by {@code sampleRange(n, m)} are exactly the first m samples. {@code progress}
+     * receives the number of samples of the range finished after each batch.
+     */
+    public ImageSet sampleRange(Denoiser denoiser, int channels, int resolution, int from, int to,
+            IntConsumer progress) {
+        if (from < 0 || from > to) {
+            throw new IllegalArgumentException("sample range " + from + ".." + to);
+        }
+        int count = to - from;
         int dimension = channels * resolution * resolution;
         byte[] pixels = new byte[count * dimension];
         int[] labels = new int[count];
@@ -59,7 +73,7 @@ public final class EdmHeunSampler {
             int batch = Math.min(spec.batchSize(), count - start);
             long[] seeds = new long[batch];
             for (int b = 0; b < batch; b++) {
-                seeds[b] = spec.firstSeed() + start + b;
+                seeds[b] = spec.firstSeed() + from + start + b;
             }
             Batch result = sample(denoiser, seeds, dimension);
             for (int b = 0; b < batch; b++) {

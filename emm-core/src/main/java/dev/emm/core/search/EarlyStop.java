@@ -4,6 +4,7 @@ import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.spec.SearchSpec;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * When a training run is decided before its duration ends. A run's ratio is the highest over its
@@ -11,6 +12,9 @@ import java.util.Optional;
  * do: with {@code earlyStop = ratio} the stop uses exactly the search's own test, so stopping can
  * never change the search's answer, only lower the reported ratio of a memorizing size to that of
  * its first deciding snapshot. {@code ciLow} waits until the Wilson lower bound is above the line.
+ * A snapshot decides "memorizing" only once every earlier snapshot is measured: with sequential
+ * sampling an earlier snapshot may still be drawing more samples when a later one arrives, and the
+ * deciding snapshot must be the first that reaches the line, as when metrics arrive in order.
  *
  * <p>The plateau rule (off unless {@code plateauSnapshots} k >= 2) is a judgement, not a proof: it
  * stops a run as not memorizing once k consecutive snapshots are all below 1 - eps and none of the
@@ -41,7 +45,9 @@ public final class EarlyStop {
                 .map(Map.Entry::getKey)
                 .min(Integer::compare);
         if (memorizing.isPresent()) {
-            return Optional.of(new Decision(Verdict.MEMORIZING, memorizing.get()));
+            boolean everyEarlierMeasured = IntStream.range(1, memorizing.get()).allMatch(snapshots::containsKey);
+            return everyEarlierMeasured ? Optional.of(new Decision(Verdict.MEMORIZING, memorizing.get()))
+                    : Optional.empty();
         }
         boolean anyAtThreshold = snapshots.values().stream().anyMatch(summary -> summary.ratio() >= threshold);
         int window = search.plateauSnapshots();

@@ -219,6 +219,10 @@ public final class SpecValidator {
         require(sampling.noiseScale() >= 0, "sampling.noiseScale", "must not be negative");
         require(sampling.batchSize() >= 1 && sampling.batchSize() <= MAX_BATCH_SIZE, "sampling.batchSize",
                 "must be between 1 and " + MAX_BATCH_SIZE + ", got " + sampling.batchSize());
+        require(sampling.sequentialFirstCount() == null || (sampling.sequentialFirstCount() >= 1
+                        && sampling.sequentialFirstCount() <= sampling.sampleCount()), "sampling.sequentialFirstCount",
+                "must be between 1 and sampling.sampleCount (" + sampling.sampleCount() + "), got "
+                        + sampling.sequentialFirstCount());
     }
 
     private void checkSearch(SearchSpec search, DataSpec data) {

@@ -106,4 +106,20 @@ class MemorizationMetricTest {
         assertArrayEquals(d.nearestIndex(), back.nearestIndex());
         assertThrows(IllegalArgumentException.class, () -> NeighbourDistances.fromBytes(Arrays.copyOf(bytes, 30)));
     }
+
+    @Test
+    void samplesMeasuredInStepsHaveTheDistancesOfSamplesMeasuredAtOnce() {
+        Random random = new Random(7);
+        ImageSet training = randomSet(random, 300, 12, 3);
+        ImageSet samples = randomSet(random, 96, 12, 3);
+        NeighbourDistances atOnce = MemorizationMetric.nearestTwo(samples, training);
+        NeighbourDistances inSteps = NeighbourDistances.NONE
+                .followedBy(MemorizationMetric.nearestTwo(samples.range(0, 24), training))
+                .followedBy(MemorizationMetric.nearestTwo(samples.range(24, 96), training));
+        assertArrayEquals(atOnce.toBytes(), inSteps.toBytes());
+        assertEquals(atOnce.first(24).summary(), MemorizationMetric.nearestTwo(samples.range(0, 24), training).summary());
+        assertEquals(0, atOnce.first(0).size());
+        assertThrows(IllegalArgumentException.class, () -> atOnce.first(97));
+        assertThrows(IllegalArgumentException.class, () -> samples.range(90, 97));
+    }
 }

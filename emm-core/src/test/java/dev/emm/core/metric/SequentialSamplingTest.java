@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emm.core.json.Json;
+import dev.emm.core.spec.ExperimentSpec;
+import dev.emm.core.spec.SpecValidator;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -101,6 +104,18 @@ class SequentialSamplingTest {
         }
         System.out.printf(Locale.ROOT, "worst agreement %.4f at ratio %.2f%n", worst, worstRatio);
         assertTrue(worst >= 0.95, "worst agreement " + worst + " at " + worstRatio);
+    }
+
+    @Test
+    void anExperimentsRuleComesFromItsSpecAndIsOffUnlessTheSpecTurnsItOn() {
+        ExperimentSpec off = SpecValidator.validated(Json.readStrict(
+                "{\"sampling\": {\"sampleCount\": 500}, \"search\": {\"eps\": 0.2}}", ExperimentSpec.class));
+        assertEquals(new SequentialSampling(500, 500, 0.8), SequentialSampling.of(off));
+        assertEquals(500, SequentialSampling.of(off).nextCount(500, 500), "off: decided at the first measurement");
+        ExperimentSpec on = SpecValidator.validated(Json.readStrict(
+                "{\"sampling\": {\"sampleCount\": 500, \"sequentialFirstCount\": 50}}", ExperimentSpec.class));
+        assertEquals(new SequentialSampling(50, 500, 0.9), SequentialSampling.of(on));
+        assertEquals(100, SequentialSampling.of(on).nextCount(MemorizationSummary.of(50, 50)));
     }
 
     @Test

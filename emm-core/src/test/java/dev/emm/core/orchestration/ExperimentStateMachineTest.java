@@ -15,15 +15,21 @@ import dev.emm.core.events.TrainRequested;
 import dev.emm.core.json.Json;
 import dev.emm.core.metric.MemorizationMetric;
 import dev.emm.core.metric.MemorizationSummary;
+import dev.emm.core.metric.SequentialSampling;
 import dev.emm.core.optimum.OptimalDenoiser;
 import dev.emm.core.sampling.EdmHeunSampler;
+import dev.emm.core.search.SizePoint;
 import dev.emm.core.spec.EarlyStopRule;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 class ExperimentStateMachineTest {
@@ -176,20 +182,29 @@ class ExperimentStateMachineTest {
             128, new int[] {0, 1, 7, 20, 40, 55, 60, 66, 70, 73});
 
     private record Outcome(ExperimentCompleted completed, Map<Integer, Integer> snapshotsMeasured,
-            List<RunCancelled> cancelled) {
+            List<RunCancelled> cancelled, long samplesDrawn) {
     }
 
-    /** Drives the state machine, delivering each run's snapshot metrics in order until the run is cancelled. */
+    /** Drives the state machine, each snapshot measured on all 256 samples. */
     private static Outcome runDefaultSearch(ExperimentSpec spec) {
+        return runDefaultSearch(spec, memorizedOf256 -> MemorizationSummary.of(memorizedOf256, 256));
+    }
+
+    /**
+     * Drives the state machine, delivering each run's snapshot metrics in order until the run is
+     * cancelled; {@code measure} turns a snapshot's memorized count of 256 into the summary it reports.
+     */
+    private static Outcome runDefaultSearch(ExperimentSpec spec, IntFunction<MemorizationSummary> measure) {
         Transition transition = ExperimentStateMachine.start("default", spec);
         ExperimentState state = transition.state();
         Deque<Object> events = new ArrayDeque<>(transition.events());
         Map<Integer, Integer> measured = new java.util.TreeMap<>();
         List<RunCancelled> cancelled = new java.util.ArrayList<>();
+        long samplesDrawn = 0;
         while (!events.isEmpty()) {
             Object event = events.removeFirst();
             if (event instanceof ExperimentCompleted done) {
-                return new Outcome(done, measured, cancelled);
+                return new Outcome(done, measured, cancelled, samplesDrawn);
             }
             if (event instanceof RunCancelled cancellation) {
                 cancelled.add(cancellation);
@@ -204,8 +219,10 @@ class ExperimentStateMachineTest {
                     break;
                 }
                 measured.merge(size, 1, Integer::sum);
+                MemorizationSummary summary = measure.apply(curve[snapshot - 1]);
+                samplesDrawn += summary.sampleCount();
                 Transition next = ExperimentStateMachine.onMetric(state, MetricComputed.of(request.run(), snapshot,
-                        snapshot == curve.length, MemorizationSummary.of(curve[snapshot - 1], 256), "k", null, null));
+                        snapshot == curve.length, summary, "k", null, null));
                 state = Json.read(Json.toBytes(next.state()), ExperimentState.class);
                 next.events().stream().filter(RunCancelled.class::isInstance).map(RunCancelled.class::cast)
                         .forEach(cancelled::add);
@@ -242,6 +259,93 @@ class ExperimentStateMachineTest {
         assertEquals(List.of(27, 45), plateau.completed().result().bracket());
         assertTrue(plateau.cancelled().contains(RunCancelled.of("default", "default-n45-s0", 45,
                 RunCancelled.NOT_MEMORIZING, 6)), plateau.cancelled().toString());
+    }
+
+    /** The default preset with sequential sampling from 64 of its 256 samples. */
+    private static ExperimentSpec sequentialPreset() {
+        return SpecValidator.validated(Json.readStrict("""
+                {"preset": "small-ddpmpp-mnist", "sampling": {"sequentialFirstCount": 64}}""", ExperimentSpec.class));
+    }
+
+    /**
+     * A snapshot whose 256 samples memorize {@code memorizedOf256} (in an order drawn from {@code random}),
+     * measured as sequential sampling measures it: the first 64, then 128, then 256 while undecided.
+     */
+    private static MemorizationSummary sequentially(SequentialSampling rule, int memorizedOf256, Random random) {
+        boolean[] memorized = new boolean[256];
+        Arrays.fill(memorized, 0, memorizedOf256, true);
+        for (int i = memorized.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            boolean swap = memorized[i];
+            memorized[i] = memorized[j];
+            memorized[j] = swap;
+        }
+        int drawn = rule.firstCount();
+        while (true) {
+            int count = 0;
+            for (int i = 0; i < drawn; i++) {
+                count += memorized[i] ? 1 : 0;
+            }
+            int next = rule.nextCount(drawn, count);
+            if (next == drawn) {
+                return MemorizationSummary.of(count, drawn);
+            }
+            drawn = next;
+        }
+    }
+
+    @Test
+    void sequentialSamplingKeepsTheDefaultBracketAndItsDecisionsAndDrawsAThirdOfTheSamples() {
+        ExperimentSpec spec = sequentialPreset();
+        assertEquals(null, smallPreset(null, null).sampling().sequentialFirstCount(), "off unless a spec turns it on");
+        SequentialSampling rule = SequentialSampling.of(spec);
+        assertEquals(new SequentialSampling(64, 256, 0.9), rule);
+        Outcome full = runDefaultSearch(smallPreset("ratio", 0));
+        assertEquals(29 * 256, full.samplesDrawn(), "16: 2 snapshots, 45: 7, 76: 10, 128: 10");
+        long drawn = 0;
+        int orders = 100;
+        for (int order = 0; order < orders; order++) {
+            Random random = new Random(order);
+            Outcome sequential = runDefaultSearch(spec, memorized -> sequentially(rule, memorized, random));
+            assertEquals(full.completed().result().bracket(), sequential.completed().result().bracket());
+            assertEquals(full.cancelled(), sequential.cancelled(), "the same runs decided at the same snapshots");
+            assertEquals(full.snapshotsMeasured(), sequential.snapshotsMeasured());
+            List<SizePoint> fullPoints = full.completed().result().points();
+            List<SizePoint> points = sequential.completed().result().points();
+            for (int i = 0; i < points.size(); i++) {
+                if (fullPoints.get(i).ratio() >= 0.9) {
+                    assertEquals(fullPoints.get(i), points.get(i), "a memorizing size reports its full-count ratio");
+                } else {
+                    assertTrue(points.get(i).ratio() < 0.9, points.get(i).toString());
+                }
+            }
+            drawn += sequential.samplesDrawn();
+        }
+        double share = (double) drawn / orders / full.samplesDrawn();
+        System.out.printf(Locale.ROOT, "default preset's search: %d samples at the full count, %.0f sequentially "
+                + "(%.3f), over %d orders of each snapshot's samples%n", full.samplesDrawn(), (double) drawn / orders,
+                share, orders);
+        assertTrue(share > 0.3 && share < 0.4, "share of the samples drawn " + share);
+    }
+
+    @Test
+    void aSnapshotStillSamplingHoldsBackALaterOneThatMemorizes() {
+        Transition started = ExperimentStateMachine.start("exp9", sequentialPreset());
+        var run = ((TrainRequested) started.events().get(0)).run();
+        Transition first = ExperimentStateMachine.onMetric(started.state(),
+                MetricComputed.of(run, 1, false, MemorizationSummary.of(20, 64), "k", null, null));
+        // snapshot 2 is still drawing more samples when snapshot 3 (0.977 of 256) arrives
+        Transition third = ExperimentStateMachine.onMetric(first.state(),
+                MetricComputed.of(run, 3, false, MemorizationSummary.of(250, 256), "k", null, null));
+        assertTrue(third.events().stream().noneMatch(RunCancelled.class::isInstance), third.events().toString());
+        assertTrue(!third.state().runs().get(16).complete());
+        Transition second = ExperimentStateMachine.onMetric(third.state(),
+                MetricComputed.of(run, 2, false, MemorizationSummary.of(236, 256), "k", null, null));
+        assertEquals(RunCancelled.of("exp9", run.runId(), 16, RunCancelled.MEMORIZING, 2), second.events().get(0));
+        assertEquals(236 / 256.0, second.state().points().get(0).ratio(), 1e-12,
+                "the run reports its deciding snapshot, not the later one that arrived first");
+        assertEquals(2, second.state().runs().get(16).bestSnapshot().orElseThrow());
+        assertEquals(3, second.state().runs().get(16).snapshots().size(), "the later snapshot stays recorded");
     }
 
     @Test

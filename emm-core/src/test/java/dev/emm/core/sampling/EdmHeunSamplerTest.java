@@ -104,6 +104,21 @@ class EdmHeunSamplerTest {
     }
 
     @Test
+    void rangesDrawnOneAfterAnotherAreTheSamplesDrawnAtOnce() {
+        Denoiser denoiser = new OptimalDenoiser(subset(50, LabelMode.TRUE).images(), 10);
+        EdmHeunSampler sampler = new EdmHeunSampler(sampling(48, 7, 40));
+        ImageSet atOnce = sampler.sampleAll(denoiser, 1, 8, done -> { });
+        ImageSet first = sampler.sampleRange(denoiser, 1, 8, 0, 12, done -> { });
+        ImageSet more = sampler.sampleRange(denoiser, 1, 8, 12, 48, done -> { });
+        assertEquals(12, first.size());
+        assertEquals(36, more.size());
+        ImageSet joined = first.followedBy(more);
+        assertArrayEquals(atOnce.pixels(), joined.pixels());
+        assertArrayEquals(atOnce.labels(), joined.labels());
+        assertArrayEquals(atOnce.range(12, 48).pixels(), more.pixels());
+    }
+
+    @Test
     void theOptimalDenoiserReproducesTrainingImages() {
         TrainingSubset train = subset(40, LabelMode.NONE);
         Denoiser denoiser = new OptimalDenoiser(train.images(), 0);

@@ -98,13 +98,21 @@ class EarlyStopTest {
     }
 
     @Test
-    void snapshotsMeasuredOutOfOrderAreDecidedByTheEarliestDecidingSnapshot() {
-        Map<Integer, MemorizationSummary> gaps = new TreeMap<>(Map.of(4, MemorizationSummary.of(240, SAMPLES),
-                2, MemorizationSummary.of(236, SAMPLES)));
-        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 2)), EarlyStop.decide(search(EarlyStopRule.RATIO, 3), gaps));
+    void aSnapshotDecidesMemorizingOnlyOnceEveryEarlierSnapshotIsMeasured() {
+        // Sequential sampling: snapshot 2 still draws more samples while 3 and 4 (0.938, 0.941) arrive.
+        SearchSpec search = search(EarlyStopRule.RATIO, 3);
+        Map<Integer, MemorizationSummary> measured = new TreeMap<>(Map.of(1, MemorizationSummary.of(100, SAMPLES),
+                3, MemorizationSummary.of(240, SAMPLES), 4, MemorizationSummary.of(241, SAMPLES)));
+        assertEquals(Optional.empty(), EarlyStop.decide(search, measured), "snapshot 2 may still be the first to reach 0.9");
+        measured.put(2, MemorizationSummary.of(236, SAMPLES));
+        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 2)), EarlyStop.decide(search, measured),
+                "0.922 at the full count: snapshot 2 decides, as it would have in order");
+        measured.put(2, MemorizationSummary.of(20, 64));
+        assertEquals(Optional.of(new Decision(Verdict.MEMORIZING, 3)), EarlyStop.decide(search, measured),
+                "snapshot 2 stopped below the line after 64 samples: snapshot 3 decides");
         Map<Integer, MemorizationSummary> plateauWithGap = new TreeMap<>(curve(180, 185, 182));
         plateauWithGap.remove(2);
-        assertEquals(Optional.empty(), EarlyStop.decide(search(EarlyStopRule.RATIO, 3), plateauWithGap),
+        assertEquals(Optional.empty(), EarlyStop.decide(search, plateauWithGap),
                 "a window with an unmeasured snapshot decides nothing");
     }
 

@@ -43,6 +43,20 @@ class SpecValidatorTest {
     }
 
     @Test
+    void sequentialSamplingIsOffByDefaultAndItsFirstCountLiesWithinTheSampleCount() {
+        assertEquals(null, SpecValidator.validated(parse("{}")).sampling().sequentialFirstCount());
+        assertEquals(64, SpecValidator.validated(parse(
+                "{\"sampling\":{\"sampleCount\":256,\"sequentialFirstCount\":64}}")).sampling().sequentialFirstCount());
+        for (String first : List.of("0", "257")) {
+            InvalidSpecException error = assertThrows(InvalidSpecException.class, () -> SpecValidator.validated(parse(
+                    "{\"sampling\":{\"sampleCount\":256,\"sequentialFirstCount\":" + first + "}}")));
+            assertEquals("sampling.sequentialFirstCount", error.field());
+            assertTrue(error.getMessage().contains("must be between 1 and sampling.sampleCount (256), got " + first),
+                    error.getMessage());
+        }
+    }
+
+    @Test
     void skipMaskHasOneFlagPerSkipOfTheNetwork() {
         ExperimentSpec small = SpecValidator.validated(parse("{\"model\":{\"channelMult\":[1,2,2],\"numBlocks\":1}}"));
         assertEquals(6, small.model().skipConnections().size());
