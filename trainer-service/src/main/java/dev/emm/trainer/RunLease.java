@@ -16,9 +16,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Makes sure one run is never trained by two trainers at once. A request for a run reaches a second
- * trainer only after a partition moved (its trainer died or was cut off); the second one then waits
- * until the first trainer's lease, renewed at every progress report, has expired, and resumes from
- * the last checkpoint. The lease is a {@link StoreLease}: its writes are conditional, so of two
+ * trainer after a partition moved (its trainer died or was cut off), or when a restarted
+ * orchestrator requests the run again and places it on another trainer's partition; the second one
+ * then waits until the first trainer's lease, renewed at every progress report, has expired or been
+ * released, and resumes from the last checkpoint (or finds the run's snapshots stored). The lease is a {@link StoreLease}: its writes are conditional, so of two
  * racing trainers exactly one holds the run, and a trainer whose renewal fails (its lease expired
  * and another trainer took the run) stops without writing a checkpoint.
  */
