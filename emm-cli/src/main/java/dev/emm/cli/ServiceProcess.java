@@ -80,6 +80,9 @@ public final class ServiceProcess implements AutoCloseable {
         // One trainer on one machine: after a crash its restart should not wait out the cluster's
         // two-minute lease; progress renews the lease every 2 s, so 30 s still leaves a wide margin.
         env.putIfAbsent("EMM_TRAINER_LEASE_SECONDS", "30");
+        // An orchestrator restarted after a crash waits for its predecessor's lease to expire (a
+        // new process is a new owner); renewed every third of it, 10 s keeps that wait short.
+        env.putIfAbsent("EMM_ORCHESTRATOR_LEASE_SECONDS", "10");
         if ("trainer-service".equals(service)) {
             // The paper's training loop switches TF32 off; DJL cannot reach libtorch's switches, but
             // cuBLAS and cuDNN read this variable at start (emm-djl/README.md). No effect on a CPU.

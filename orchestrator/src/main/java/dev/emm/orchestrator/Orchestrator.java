@@ -15,11 +15,9 @@ import dev.emm.core.storage.StorageLayout;
 import dev.emm.service.CancelledRuns;
 import dev.emm.service.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Iterator;
 import java.util.List;
@@ -73,12 +71,13 @@ public class Orchestrator {
     private final Map<String, TrainingProgress> latestTraining = new ConcurrentHashMap<>();
 
     /**
-     * Resumes every stored experiment. Nothing read back from the store may stop the service: an
+     * Resumes every stored experiment, once this process holds the orchestrator lease
+     * ({@link OrchestratorLease}). Nothing read back from the store may stop the service: an
      * experiment whose state cannot be read, or whose events the broker refuses for good (such as
      * a record over its size limit), is failed with the reason and the others go on. Only a broker
      * that does not answer at all stops the start, to be retried by the next one.
      */
-    void resumeOnStart(@Observes StartupEvent start) {
+    void resumeStored() {
         registry.gauge("emm.experiments.in.flight", this,
                 self -> self.repository.all().stream().filter(state -> !state.finished()).count());
         ExperimentRepository.Stored stored = repository.loadAll();

@@ -58,6 +58,11 @@ public final class StorageLayout {
         return runPrefix(experimentId, runId) + "training-log.json";
     }
 
+    /** Which orchestrator process acts, and until when; a second one waits for it (orchestrator's OrchestratorLease). */
+    public static String orchestratorLease() {
+        return "orchestrator/lease.json";
+    }
+
     /** Who trains the run now, and until when; see trainer-service's RunLease. */
     public static String runLease(String experimentId, String runId) {
         return runPrefix(experimentId, runId) + "lease.json";
