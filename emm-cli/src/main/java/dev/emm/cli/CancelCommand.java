@@ -2,6 +2,7 @@ package dev.emm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emm.core.json.Json;
+import dev.emm.core.search.ExperimentStatus;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,8 +23,8 @@ final class CancelCommand implements Callable<Integer> {
     public Integer call() {
         JsonNode view = orchestrator.client().cancel(experimentId);
         System.out.println(Json.toPrettyString(view));
-        String status = view.path("status").asText();
-        if (!"cancelled".equals(status)) {
+        ExperimentStatus status = ResultLine.status(view);
+        if (status != ExperimentStatus.CANCELLED) {
             System.err.println("emm: experiment " + experimentId + " had already finished (" + status
                     + "); nothing cancelled");
             return 1;

@@ -3,6 +3,7 @@ package dev.emm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.emm.core.json.Json;
+import dev.emm.core.search.ExperimentStatus;
 
 /**
  * The last stdout line of {@code emm run} and {@code emm wait}:
@@ -28,12 +29,15 @@ public final class ResultLine {
     }
 
     public static boolean finished(JsonNode view) {
-        return !"running".equals(view.path("status").asText());
+        return status(view).finished();
     }
 
     /** No answer: the experiment failed or was cancelled. */
     public static boolean failed(JsonNode view) {
-        String status = view.path("status").asText();
-        return "failed".equals(status) || "cancelled".equals(status);
+        return status(view).unanswered();
+    }
+
+    static ExperimentStatus status(JsonNode view) {
+        return ExperimentStatus.fromJsonName(view.path("status").asText());
     }
 }

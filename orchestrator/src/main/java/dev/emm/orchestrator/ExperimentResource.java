@@ -2,6 +2,7 @@ package dev.emm.orchestrator;
 
 import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.search.EmmResult;
+import dev.emm.core.search.ExperimentStatus;
 import dev.emm.core.spec.InvalidSpecException;
 import dev.emm.core.spec.SpecViolation;
 import dev.emm.orchestrator.datasets.DatasetChecks;
@@ -88,7 +89,7 @@ public class ExperimentResource {
     @Path("/{id}")
     public Response cancel(@PathParam("id") String id) {
         ExperimentState state = orchestrator.cancel(id).orElseThrow(() -> new NotFoundException("no experiment " + id));
-        boolean cancelled = EmmResult.CANCELLED.equals(state.status());
+        boolean cancelled = state.status() == ExperimentStatus.CANCELLED;
         return Response.status(cancelled ? Response.Status.OK : Response.Status.CONFLICT)
                 .entity(ExperimentView.of(state, orchestrator::trainingProgress))
                 .build();

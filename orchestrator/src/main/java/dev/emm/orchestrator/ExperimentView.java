@@ -3,6 +3,7 @@ package dev.emm.orchestrator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.emm.core.events.TrainingProgress;
 import dev.emm.core.orchestration.ExperimentState;
+import dev.emm.core.search.ExperimentStatus;
 import dev.emm.core.search.SizePoint;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.function.Function;
 public record ExperimentView(
         String experimentId,
         String name,
-        String status,
+        ExperimentStatus status,
         Integer emm,
         List<Integer> bracket,
         List<SizePoint> points,

@@ -1,6 +1,7 @@
 package dev.emm.core.orchestration;
 
 import dev.emm.core.search.EmmResult;
+import dev.emm.core.search.ExperimentStatus;
 import dev.emm.core.search.SizePoint;
 import dev.emm.core.spec.ExperimentSpec;
 import java.util.List;
@@ -20,14 +21,13 @@ public record ExperimentState(
         int schemaVersion,
         String experimentId,
         ExperimentSpec spec,
-        String status,
+        ExperimentStatus status,
         List<Integer> probing,
         Map<Integer, RunRecord> runs,
         EmmResult result,
         Boolean completionAnnounced) {
 
     public static final int VERSION = 1;
-    public static final String RUNNING = "running";
 
     public ExperimentState {
         probing = List.copyOf(probing);

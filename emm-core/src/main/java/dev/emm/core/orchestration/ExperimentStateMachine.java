@@ -10,6 +10,7 @@ import dev.emm.core.events.TrainRequested;
 import dev.emm.core.search.EarlyStop;
 import dev.emm.core.search.EmmResult;
 import dev.emm.core.search.EmmSearch;
+import dev.emm.core.search.ExperimentStatus;
 import dev.emm.core.search.SearchDecision;
 import dev.emm.core.spec.ExperimentSpec;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public final class ExperimentStateMachine {
 
     public static Transition start(String experimentId, ExperimentSpec spec) {
         ExperimentState empty = new ExperimentState(ExperimentState.VERSION, experimentId, spec,
-                ExperimentState.RUNNING, List.of(), Map.of(), null, null);
+                ExperimentStatus.RUNNING, List.of(), Map.of(), null, null);
         return advance(empty);
     }
 
@@ -166,7 +167,7 @@ public final class ExperimentStateMachine {
             events.add(TrainRequested.of(ref));
         }
         ExperimentState next = new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(),
-                ExperimentState.RUNNING, sizes, runs, null, null);
+                ExperimentStatus.RUNNING, sizes, runs, null, null);
         events.add(progress(next));
         return new Transition(next, events);
     }
@@ -182,7 +183,7 @@ public final class ExperimentStateMachine {
      * and, in a cancelled experiment, the current round's runs still without a result.
      */
     private static List<RunCancelled> cancellations(ExperimentState state) {
-        boolean experimentCancelled = EmmResult.CANCELLED.equals(state.status());
+        boolean experimentCancelled = state.status() == ExperimentStatus.CANCELLED;
         List<RunCancelled> cancelled = new ArrayList<>();
         state.runs().values().stream()
                 .sorted(Comparator.comparingInt(RunRecord::size))

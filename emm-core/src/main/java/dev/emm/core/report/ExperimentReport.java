@@ -8,6 +8,7 @@ import dev.emm.core.metric.NeighbourDistances;
 import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.orchestration.RunRecord;
 import dev.emm.core.search.EmmResult;
+import dev.emm.core.search.ExperimentStatus;
 import dev.emm.core.search.SizePoint;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.storage.StorageLayout;
@@ -78,8 +79,8 @@ public final class ExperimentReport {
 
     private static String answer(ExperimentState state, double threshold) {
         EmmResult result = state.result();
-        String status = result == null ? state.status() : result.status();
-        StringBuilder text = new StringBuilder("Status <b>").append(Svg.escape(status)).append("</b>");
+        ExperimentStatus status = result == null ? state.status() : result.status();
+        StringBuilder text = new StringBuilder("Status <b>").append(status).append("</b>");
         if (result != null && result.emm() != null) {
             text.append(": EMM = <b>").append(result.emm()).append("</b>, bracket [").append(result.bracket().get(0))
                     .append(", ").append(result.bracket().get(1) == null ? "above the search's maximum"

@@ -18,6 +18,7 @@ import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.metric.SequentialSampling;
 import dev.emm.core.optimum.OptimalDenoiser;
 import dev.emm.core.sampling.EdmHeunSampler;
+import dev.emm.core.search.ExperimentStatus;
 import dev.emm.core.search.SizePoint;
 import dev.emm.core.spec.EarlyStopRule;
 import dev.emm.core.spec.ExperimentSpec;
@@ -79,7 +80,7 @@ class ExperimentStateMachineTest {
             state = Json.read(Json.toBytes(next.state()), ExperimentState.class);
             events = next.events();
         }
-        assertEquals("above_max", completed.result().status());
+        assertEquals(ExperimentStatus.ABOVE_MAX, completed.result().status());
         assertEquals(80, completed.result().emm());
         assertEquals(List.of(10, 20, 40, 80), completed.result().points().stream().map(p -> p.size()).toList());
         assertTrue(completed.result().points().stream().allMatch(p -> p.ratio() >= 0.95),
@@ -137,7 +138,7 @@ class ExperimentStateMachineTest {
         var run = ((TrainRequested) started.events().get(0)).run();
         Transition failed = ExperimentStateMachine.onRunFailed(started.state(), RunFailed.of(run, "train", "no dataset"));
         ExperimentCompleted completed = (ExperimentCompleted) failed.events().get(1);
-        assertEquals("failed", completed.result().status());
+        assertEquals(ExperimentStatus.FAILED, completed.result().status());
         assertTrue(completed.result().message().contains("no dataset"));
     }
 
@@ -380,11 +381,11 @@ class ExperimentStateMachineTest {
         Transition started = ExperimentStateMachine.start("exp8", smallPreset("ratio", 0));
         var run = ((TrainRequested) started.events().get(0)).run();
         Transition cancelled = ExperimentStateMachine.cancel(started.state());
-        assertEquals("cancelled", cancelled.state().status());
+        assertEquals(ExperimentStatus.CANCELLED, cancelled.state().status());
         assertEquals(RunCancelled.of("exp8", run.runId(), 16, RunCancelled.EXPERIMENT_CANCELLED, null),
                 cancelled.events().get(0));
         ExperimentCompleted completed = (ExperimentCompleted) cancelled.events().get(2);
-        assertEquals("cancelled", completed.result().status());
+        assertEquals(ExperimentStatus.CANCELLED, completed.result().status());
         assertEquals(null, completed.result().emm());
 
         assertEquals(List.of(), ExperimentStateMachine.cancel(cancelled.state()).events(), "a repeated cancel");
@@ -400,12 +401,12 @@ class ExperimentStateMachineTest {
     void anExperimentThatCannotBeResumedFailsWithTheReasonAndKeepsItsPoints() {
         ExperimentState running = ExperimentStateMachine.start("stuck", optimumSpec(10, 80)).state();
         Transition failed = ExperimentStateMachine.failOnResume(running, "could not be resumed: too large");
-        assertEquals("failed", failed.state().status());
+        assertEquals(ExperimentStatus.FAILED, failed.state().status());
         assertEquals("could not be resumed: too large", failed.state().result().message());
         assertEquals(List.of(), failed.state().probing());
         assertEquals(2, failed.events().size());
         assertTrue(failed.events().get(1) instanceof ExperimentCompleted completed
-                && completed.result().status().equals("failed"));
+                && completed.result().status() == ExperimentStatus.FAILED);
         assertTrue(ExperimentStateMachine.resume(failed.state()).stream().noneMatch(TrainRequested.class::isInstance));
 
         Transition again = ExperimentStateMachine.failOnResume(failed.state(), "refused once more");
@@ -418,7 +419,7 @@ class ExperimentStateMachineTest {
     void anUnreadableStateIsReplacedByAFailedOneThatRoundTrips() {
         Transition unreadable = ExperimentStateMachine.unreadable("garbled", "malformed JSON at $");
         ExperimentState state = Json.read(Json.toBytes(unreadable.state()), ExperimentState.class);
-        assertEquals("failed", state.status());
+        assertEquals(ExperimentStatus.FAILED, state.status());
         assertEquals("malformed JSON at $", state.result().message());
         assertEquals(null, state.spec());
         assertTrue(state.awaitsAnnouncement());

@@ -15,6 +15,7 @@ import dev.emm.core.orchestration.ExperimentState;
 import dev.emm.core.orchestration.RunRecord;
 import dev.emm.core.search.EarlyStop;
 import dev.emm.core.search.EmmResult;
+import dev.emm.core.search.ExperimentStatus;
 import dev.emm.core.search.SearchCostModel;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
@@ -232,7 +233,7 @@ class ExperimentReportTest {
             ended = ended.withSnapshot(snapshot, snapshot == 8, MemorizationSummary.of(0, 2));
         }
         ended = ended.withStageTimes(null, new StageTime(0.5, 0.5));
-        return new ExperimentState(ExperimentState.VERSION, "x", spec, ExperimentState.RUNNING, List.of(16, 32),
+        return new ExperimentState(ExperimentState.VERSION, "x", spec, ExperimentStatus.RUNNING, List.of(16, 32),
                 Map.of(16, stopped, 32, ended), null, null);
     }
 
@@ -264,7 +265,7 @@ class ExperimentReportTest {
         ExperimentState finished = state();
         RunRecord training = RunRecord.started(10, ID + "-n10-s0");
         RunRecord halfway = RunRecord.started(20, ID + "-n20-s0").withSnapshot(1, false, distances.summary());
-        ExperimentState running = new ExperimentState(ExperimentState.VERSION, ID, finished.spec(), ExperimentState.RUNNING,
+        ExperimentState running = new ExperimentState(ExperimentState.VERSION, ID, finished.spec(), ExperimentStatus.RUNNING,
                 List.of(10, 20), Map.of(10, training, 20, halfway), null, null);
         String html = report(running);
         assertTrue(html.contains("Status <b>running</b>. A model memorizes"), "no EMM yet");
@@ -292,10 +293,10 @@ class ExperimentReportTest {
                 10, RunRecord.started(10, ID + "-n10-s0").withSnapshot(1, true, MemorizationSummary.of(39, 40)),
                 20, RunRecord.started(20, run20).withSnapshot(1, true, distances.summary()),
                 40, RunRecord.started(40, ID + "-n40-s0").withSnapshot(1, true, MemorizationSummary.of(5, 40)));
-        ExperimentState running = new ExperimentState(ExperimentState.VERSION, ID, spec, "bracketed", List.of(), runs,
+        ExperimentState running = new ExperimentState(ExperimentState.VERSION, ID, spec, ExperimentStatus.BRACKETED, List.of(), runs,
                 null, true);
-        EmmResult result = new EmmResult(ID, "bracketed", 20, Arrays.asList(20, 40), running.points(), null);
-        return new ExperimentState(ExperimentState.VERSION, ID, spec, "bracketed", List.of(), runs, result, true);
+        EmmResult result = new EmmResult(ID, ExperimentStatus.BRACKETED, 20, Arrays.asList(20, 40), running.points(), null);
+        return new ExperimentState(ExperimentState.VERSION, ID, spec, ExperimentStatus.BRACKETED, List.of(), runs, result, true);
     }
 
     private static double y(double ratio) {
