@@ -46,27 +46,13 @@ class CancelEndToEndIT {
     private static final int SIZE = 10;
     private static final long STOP_WITHIN_MILLIS = 10_000;
 
-    private static String slowSpec(String name) {
-        return """
-                {"name": "%s",
-                 "data": {"dataset": "mnist", "resolution": 8, "classes": 10},
-                 "model": {"kind": "ddpmpp", "modelChannels": 16, "channelMult": [1, 2], "numBlocks": 1,
-                           "attnResolutions": [], "dropout": 0.0},
-                 "training": {"preconditioning": "edm", "learningRate": 0.002, "warmupImages": 0, "batchSize": 64,
-                              "capBatchAtDatasetSize": true, "emaDecay": 0.0, "durationUnit": "steps",
-                              "duration": 10000000},
-                 "sampling": {"sampleCount": 100, "batchSize": 100},
-                 "search": {"minSize": %d, "maxSize": %d}}
-                """.formatted(name, SIZE, SIZE);
-    }
-
     @Test
     void cancelledExperimentsStopTheirTrainersWithinSecondsAndAResumedRunContinues() throws Exception {
         LocalPipeline pipeline = SharedPipeline.get();
         OrchestratorClient client = pipeline.orchestrator();
         String bootstrap = pipeline.stack().bootstrapServers();
 
-        String byRest = client.submit(slowSpec("cancel-rest")).path("experimentId").asText();
+        String byRest = client.submit(Experiments.untilCancelledSpec("cancel-rest", SIZE)).path("experimentId").asText();
         String restRun = byRest + "-n" + SIZE + "-s0";
         awaitTraining(client, byRest);
         // Three progress reports (2 s apart) before the cancel, so a resumed run's first report lies
@@ -103,7 +89,7 @@ class CancelEndToEndIT {
             // A later request for the same run resumes it: this test plays the orchestrator, which
             // clears the marker before it requests a run.
             ExperimentSpec spec = SpecValidator.validated(Json.readStrict(
-                    slowSpec("cancel-rest").getBytes(StandardCharsets.UTF_8), ExperimentSpec.class));
+                    Experiments.untilCancelledSpec("cancel-rest", SIZE).getBytes(StandardCharsets.UTF_8), ExperimentSpec.class));
             RunRef run = RunRef.of(byRest, SIZE, spec);
             store.delete(StorageLayout.runCancelled(byRest, restRun));
             long requestedAt = System.currentTimeMillis();
@@ -120,7 +106,7 @@ class CancelEndToEndIT {
             timeToStop(pipeline, () -> produce(bootstrap, Topics.RUNS_CANCELLED, restRun, Json.toString(again)));
         }
 
-        String byKafka = client.submit(slowSpec("cancel-kafka")).path("experimentId").asText();
+        String byKafka = client.submit(Experiments.untilCancelledSpec("cancel-kafka", SIZE)).path("experimentId").asText();
         awaitTraining(client, byKafka);
         // An unreadable cancellation must not stop the trainers' cancel channel: the next one still works.
         produce(bootstrap, Topics.RUNS_CANCELLED, "garbage", "{not json");

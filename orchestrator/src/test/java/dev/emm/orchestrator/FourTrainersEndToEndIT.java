@@ -44,20 +44,6 @@ class FourTrainersEndToEndIT {
     private static final int SIZE = 10;
     private static final Pattern TRAINING = Pattern.compile("emm_training_loss\\{[^}]*run=\"([^\"]+)\"");
 
-    private static String longSpec(String name) {
-        return """
-                {"name": "%s",
-                 "data": {"dataset": "mnist", "resolution": 8, "classes": 10},
-                 "model": {"kind": "ddpmpp", "modelChannels": 16, "channelMult": [1, 2], "numBlocks": 1,
-                           "attnResolutions": [], "dropout": 0.0},
-                 "training": {"preconditioning": "edm", "learningRate": 0.002, "warmupImages": 0, "batchSize": 64,
-                              "capBatchAtDatasetSize": true, "emaDecay": 0.0, "durationUnit": "steps",
-                              "duration": 10000000},
-                 "sampling": {"sampleCount": 100, "batchSize": 100},
-                 "search": {"minSize": %d, "maxSize": %d}}
-                """.formatted(name, SIZE, SIZE);
-    }
-
     @Test
     void fourRunsRequestedAtOnceTrainOnFourTrainersAtOnce() throws Exception {
         Path directory = Files.createTempDirectory("emm-e2e-four-trainers-");
@@ -65,7 +51,7 @@ class FourTrainersEndToEndIT {
                 Map.of("EMM_TRAINER_PROGRESS_INTERVAL_MILLIS", "500"))) {
             List<String> runs = new ArrayList<>();
             for (int i = 0; i < TRAINERS; i++) {
-                runs.add(pipeline.orchestrator().submit(longSpec("four-trainers-" + i)).path("experimentId").asText()
+                runs.add(pipeline.orchestrator().submit(Experiments.untilCancelledSpec("four-trainers-" + i, SIZE)).path("experimentId").asText()
                         + "-n" + SIZE + "-s0");
             }
             List<String> trainers = new ArrayList<>();
