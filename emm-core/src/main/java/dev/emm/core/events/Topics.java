@@ -14,6 +14,7 @@ public final class Topics {
     public static final String EXPERIMENTS_REJECTED = "emm.experiments.rejected";
     public static final String EXPERIMENTS_PROGRESS = "emm.experiments.progress";
     public static final String EXPERIMENTS_COMPLETED = "emm.experiments.completed";
+    public static final String SWEEPS_COMPLETED = "emm.sweeps.completed";
     public static final String TRAIN_REQUESTS = "emm.train.requests";
     public static final String TRAINING_PROGRESS = "emm.training.progress";
     public static final String SNAPSHOTS_SAVED = "emm.snapshots.saved";
@@ -31,7 +32,7 @@ public final class Topics {
 
     public static final List<String> ALL = Stream.concat(
             Stream.of(EXPERIMENTS_SUBMITTED, EXPERIMENTS_REJECTED, EXPERIMENTS_PROGRESS, EXPERIMENTS_COMPLETED,
-                    TRAIN_REQUESTS, TRAINING_PROGRESS, SNAPSHOTS_SAVED, SAMPLES_READY, SAMPLES_REQUESTS, METRIC_RESULTS,
+                    SWEEPS_COMPLETED, TRAIN_REQUESTS, TRAINING_PROGRESS, SNAPSHOTS_SAVED, SAMPLES_READY, SAMPLES_REQUESTS, METRIC_RESULTS,
                     RUNS_FAILED, RUNS_CANCELLED, EXPERIMENTS_CANCEL_REQUESTS),
             CONSUMED.stream().map(Topics::deadLetter)).toList();
 

@@ -161,7 +161,8 @@ public final class ExperimentReport {
         }
     }
 
-    private static final String STYLE = """
+    /** The reports' one style sheet ({@link SweepReport} uses it too). */
+    static final String STYLE = """
             body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1000px; color: #1f2328; }
             h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 18px; border-bottom: 1px solid #d0d7de; }
             h3 { font-size: 16px; margin-top: 28px; } h4 { font-size: 14px; margin: 14px 0 4px; }
@@ -180,6 +181,8 @@ public final class ExperimentReport {
             .pair { margin: 0; padding: 4px; border: 2px solid #d0d7de; border-radius: 4px; text-align: center; }
             .pair.memorized { border-color: #bf3989; background: #fbefff; }
             .pair img { width: 64px; height: 64px; image-rendering: pixelated; margin: 1px; }
-            .pair figcaption { font-size: 12px; } pre { background: #f6f8fa; padding: 8px; overflow: auto; }
+            .pair figcaption { font-size: 12px; }
+            .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; }
+            pre { background: #f6f8fa; padding: 8px; overflow: auto; }
             """;
 }

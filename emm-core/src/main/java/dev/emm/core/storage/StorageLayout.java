@@ -40,6 +40,15 @@ public final class StorageLayout {
         return experimentPrefix(experimentId) + "result.json";
     }
 
+    public static String sweepPrefix(String sweepId) {
+        return "sweeps/" + sweepId + "/";
+    }
+
+    /** A sweep's members and their specs (SweepState); each member is an experiment of its own. */
+    public static String sweepState(String sweepId) {
+        return sweepPrefix(sweepId) + "sweep.json";
+    }
+
     public static String runPrefix(String experimentId, String runId) {
         return experimentPrefix(experimentId) + "runs/" + runId + "/";
     }
