@@ -61,7 +61,7 @@ class GrafanaDashboardTest {
     }
 
     @Test
-    void ratioAgainstSizeIsAnXyChartOfTheSearchsRatiosOnALogAxisWithTheExperimentsThresholdLine() {
+    void ratioAgainstSizeIsAnXyChartOfTheSearchsLastRatiosOnALogAxisWithTheExperimentsThresholdLine() {
         JsonNode panel = panel("Memorization ratio against |D|");
         assertEquals("xychart", panel.path("type").asText());
         JsonNode targets = panel.path("targets");
@@ -76,6 +76,12 @@ class GrafanaDashboardTest {
             assertEquals("table", target.path("format").asText());
         }
         assertTrue(ratios.startsWith("max by (size) ("), "one point per |D|: " + ratios);
+        // The search's series end with the experiment (SearchMeters): each query takes a series'
+        // last value within the dashboard's range, so a finished experiment's chart stays drawn.
+        assertEquals("max by (size) (last_over_time(emm_search_ratio{namespace=~\"$namespace\","
+                + "experiment=~\"$experiment\"}[$__range]))", ratios);
+        assertEquals("max(last_over_time(emm_search_threshold{namespace=~\"$namespace\","
+                + "experiment=~\"$experiment\"}[$__range]))", threshold);
         JsonNode series = panel.path("options").path("series").get(0);
         assertEquals("size", series.path("x").asText());
         assertEquals("ratio", series.path("y").asText());

@@ -1,6 +1,7 @@
 package dev.emm.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -45,9 +46,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The four services' Quarkus jars, started as the chart starts them (the env names and JAVA_OPTS of
  * the rendered dev Deployments, with a local KRaft broker and S3 store in place of the cluster's),
  * then checked against the chart and the dashboard: the probe paths answer 200, and every metric
- * name and label the Grafana dashboard queries is in some service's /q/metrics once a small
- * experiment has gone through the pipeline, and the search's gauges the ratio-vs-|D| panel draws
- * are that experiment's answer.
+ * name and label the Grafana dashboard queries is in some service's /q/metrics while a small
+ * optimum search, measured in part, waits behind a training network; the per-experiment gauges
+ * (the search's, which the ratio-vs-|D| panel draws, and the metric service's ratios) carry the
+ * running experiments' numbers, and are gone once the network is cancelled and the search has
+ * finished.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceMetricsLiveTest {
@@ -70,11 +73,34 @@ class ServiceMetricsLiveTest {
     static final Set<String> ONLY_WHILE_A_MODEL_TRAINS = Set.of(
             "emm_training_images_per_second", "emm_training_loss", "emm_training_images_total");
 
-    /** A two-probe optimum experiment: MNIST at 16x16, sizes 10 and 20, 16 samples. */
-    private static final String TRAFFIC_SPEC = """
+    /**
+     * An optimum search over |D| = 10..640 (sizes doubling: seven rounds of one run each, the
+     * optimum memorizes at every size), held running with its first sizes measured while the
+     * trainer trains {@link #NETWORK_SPEC}.
+     */
+    private static final String HELD_SPEC = """
             {"name":"deploy-checks-traffic","data":{"dataset":"mnist","resolution":16,"classes":10},
              "model":{"kind":"optimum"},"sampling":{"sampleCount":16,"batchSize":16},
-             "search":{"minSize":10,"maxSize":20}}""";
+             "search":{"minSize":10,"maxSize":640}}""";
+
+    /**
+     * A tiny network at one size that trains until it is cancelled (ten million steps), as
+     * emm-test-support's Experiments.untilCancelledSpec, which this module does not depend on.
+     */
+    private static final String NETWORK_SPEC = """
+            {"name":"deploy-checks-network",
+             "data":{"dataset":"mnist","resolution":8,"classes":10},
+             "model":{"kind":"ddpmpp","modelChannels":16,"channelMult":[1,2],"numBlocks":1,
+                      "attnResolutions":[],"dropout":0.0},
+             "training":{"preconditioning":"edm","learningRate":0.002,"warmupImages":0,"batchSize":64,
+                         "capBatchAtDatasetSize":true,"emaDecay":0.0,"durationUnit":"steps","duration":10000000},
+             "sampling":{"sampleCount":100,"batchSize":100},
+             "search":{"minSize":10,"maxSize":10}}""";
+
+    /** The per-experiment meters: name, labels, value. */
+    private static final Pattern PER_EXPERIMENT = Pattern.compile(
+            "(?m)^(emm_search_ratio|emm_search_threshold|emm_search_probes_total|emm_memorization_ratio)\\{([^}]*)}\\s+(\\S+)$");
+    private static final Pattern LABEL_VALUE = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+\\S+.*$");
@@ -85,8 +111,8 @@ class ServiceMetricsLiveTest {
     private static List<Manifest> chart;
     private static final Map<String, Process> processes = new LinkedHashMap<>();
     private static final Map<String, Integer> ports = new LinkedHashMap<>();
-    private static String experimentStatus;
-    private static JsonNode finishedView;
+    private static String heldId;
+    private static String networkId;
 
     @BeforeAll
     static void startStackAndServices() throws Exception {
@@ -235,34 +261,28 @@ class ServiceMetricsLiveTest {
 
     @Test
     @Order(2)
-    void aSmallExperimentGoesThroughThePipeline() throws Exception {
-        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get("orchestrator")
-                + "/experiments")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(TRAFFIC_SPEC)).timeout(Duration.ofSeconds(30)).build();
-        HttpResponse<String> submitted = HTTP.send(post, HttpResponse.BodyHandlers.ofString());
-        assertTrue(submitted.statusCode() / 100 == 2, submitted.statusCode() + " " + submitted.body());
-        String id = Yaml.JSON.readTree(submitted.body()).path("experimentId").asText();
-        assertTrue(!id.isEmpty(), submitted.body());
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-        JsonNode view = null;
-        while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> r = get("orchestrator", "/experiments/" + id);
-            if (r.statusCode() == 200) {
-                view = Yaml.JSON.readTree(r.body());
-                if (!view.path("status").asText().equals("running")) {
-                    break;
-                }
-            }
-            for (String component : SERVICES.keySet()) {
-                assertTrue(processes.get(component).isAlive(), component + " died:\n" + logTail(component));
-            }
-            Thread.sleep(500);
+    void anExperimentGoesThroughThePipelineAndIsHeldRunningBehindATrainingNetwork() throws Exception {
+        heldId = submit(HELD_SPEC);
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        JsonNode held = view(heldId);
+        while (held.path("points").isEmpty() && Instant.now().isBefore(deadline)) {
+            assertEquals("running", held.path("status").asText(), "no point measured yet: " + held);
+            checkAlive();
+            Thread.sleep(100);
+            held = view(heldId);
         }
-        assertTrue(view != null && !view.path("status").asText().equals("running"),
-                "experiment did not finish: " + view);
-        experimentStatus = view.path("status").asText();
-        finishedView = view;
-        assertEquals("above_max", experimentStatus, view.toString());
+        assertFalse(held.path("points").isEmpty(), "no size measured: " + held);
+        // The trainer takes one run at a time: once it trains the network, the optimum search waits
+        // for its next run with the sizes measured so far.
+        networkId = submit(NETWORK_SPEC);
+        JsonNode network = view(networkId);
+        while (network.path("training").isEmpty() && Instant.now().isBefore(deadline)) {
+            checkAlive();
+            Thread.sleep(300);
+            network = view(networkId);
+        }
+        assertFalse(network.path("training").isEmpty(), "the network is not training: " + network);
+        assertEquals("running", view(heldId).path("status").asText(), "the optimum search must wait for the trainer");
     }
 
     @Test
@@ -339,26 +359,136 @@ class ServiceMetricsLiveTest {
         }
     }
 
+    /**
+     * While the experiments run, the search's gauges are their numbers: a ratio per measured size
+     * (the view's points, also the metric service's ratio of each size's one snapshot), 1 - eps and
+     * the runs requested. Read when a view, the metrics and the view again agree (the held search
+     * may still finish a round as the network takes the trainer).
+     */
     @Test
     @Order(4)
-    void theSearchGaugesAreTheExperimentsAnswer() throws Exception {
-        String id = finishedView.path("experimentId").asText();
-        String metrics = get("orchestrator", "/q/metrics").body();
-        Map<Integer, Double> gauges = new TreeMap<>();
-        Matcher ratio = Pattern.compile("(?m)^emm_search_ratio\\{[^}]*experiment=\"" + Pattern.quote(id)
-                + "\"[^}]*size=\"(\\d+)\"[^}]*}\\s+(\\S+)$").matcher(metrics);
-        while (ratio.find()) {
-            gauges.put(Integer.parseInt(ratio.group(1)), Double.parseDouble(ratio.group(2)));
+    void theSearchGaugesAreTheRunningExperimentsNumbers() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+        String mismatch = null;
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode before = view(heldId);
+            String orchestrator = get("orchestrator", "/q/metrics").body();
+            String metric = get("metric", "/q/metrics").body();
+            JsonNode after = view(heldId);
+            assertEquals("running", after.path("status").asText(), after.toString());
+            Map<Integer, Double> points = new TreeMap<>();
+            after.path("points").forEach(p -> points.put(p.path("size").asInt(), p.path("ratio").asDouble()));
+            int requested = points.size() + after.path("probing").size();
+            Map<String, Double> expected = new TreeMap<>();
+            points.forEach((size, ratio) -> expected.put("emm_search_ratio size=" + size, ratio));
+            expected.put("emm_search_threshold", 0.9);
+            expected.put("emm_search_probes_total", (double) requested);
+            points.forEach((size, ratio) -> expected.put("emm_memorization_ratio size=" + size + " snapshot=1", ratio));
+            Map<String, Double> exported = series(orchestrator, heldId);
+            exported.putAll(series(metric, heldId));
+            if (before.path("points").equals(after.path("points")) && expected.equals(exported)) {
+                assertTrue(points.size() >= 1, after.toString());
+                assertEquals(Map.of("emm_search_threshold", 0.9, "emm_search_probes_total", 1.0),
+                        series(orchestrator, networkId), "the network's search: 1 - eps and its one run");
+                return;
+            }
+            mismatch = "expected " + expected + ", exported " + exported;
+            Thread.sleep(200);
         }
-        Map<Integer, Double> points = new TreeMap<>();
-        finishedView.path("points").forEach(p -> points.put(p.path("size").asInt(), p.path("ratio").asDouble()));
-        assertEquals(List.of(10, 20), List.copyOf(points.keySet()), finishedView.toString());
-        assertEquals(points.keySet(), gauges.keySet(), "one emm_search_ratio per measured size");
-        points.forEach((size, expected) -> assertEquals(expected, gauges.get(size), 1e-12,
-                "emm_search_ratio is the experiment's ratio at |D| = " + size));
-        Matcher threshold = Pattern.compile("(?m)^emm_search_threshold\\{[^}]*experiment=\"" + Pattern.quote(id)
-                + "\"[^}]*}\\s+(\\S+)$").matcher(metrics);
-        assertTrue(threshold.find(), "emm_search_threshold of " + id);
-        assertEquals(0.9, Double.parseDouble(threshold.group(1)), 1e-12, "1 - eps with the default eps 0.1");
+        fail("the held experiment's gauges never matched its view: " + mismatch);
+    }
+
+    /**
+     * Once an experiment has ended (cancelled, or finished with its answer), no series of it is
+     * left in any service's /q/metrics: the orchestrator removes them as it ends it, the metric
+     * service when it hears the completion.
+     */
+    @Test
+    @Order(5)
+    void theGaugesOfEndedExperimentsAreGone() throws Exception {
+        HttpRequest cancel = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get("orchestrator")
+                + "/experiments/" + networkId)).DELETE().timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> cancelled = HTTP.send(cancel, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, cancelled.statusCode(), cancelled.body());
+        assertEquals(Map.of(), series(get("orchestrator", "/q/metrics").body(), networkId),
+                "the cancelled network's search series");
+
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        JsonNode held = view(heldId);
+        while (held.path("status").asText().equals("running") && Instant.now().isBefore(deadline)) {
+            checkAlive();
+            Thread.sleep(500);
+            held = view(heldId);
+        }
+        assertEquals("above_max", held.path("status").asText(), "the optimum memorizes at every size: " + held);
+        assertEquals(List.of(10, 20, 40, 80, 160, 320, 640), sizes(held), held.toString());
+        assertEquals(Map.of(), series(get("orchestrator", "/q/metrics").body(), heldId),
+                "the finished experiment's search series");
+
+        Map<String, Double> left = Map.of();
+        Instant heard = Instant.now().plus(Duration.ofSeconds(30));
+        do {
+            String metric = get("metric", "/q/metrics").body();
+            left = new TreeMap<>(series(metric, heldId));
+            left.putAll(series(metric, networkId));
+            if (left.isEmpty()) {
+                break;
+            }
+            Thread.sleep(300);
+        } while (Instant.now().isBefore(heard));
+        assertEquals(Map.of(), left, "the ended experiments' emm_memorization_ratio series");
+    }
+
+    private static List<Integer> sizes(JsonNode view) {
+        List<Integer> sizes = new ArrayList<>();
+        view.path("points").forEach(p -> sizes.add(p.path("size").asInt()));
+        return sizes;
+    }
+
+    /**
+     * The experiment's series among the per-experiment meters, as "name label=value ..." (labels
+     * other than experiment, sorted) to the value.
+     */
+    private static Map<String, Double> series(String metrics, String experimentId) {
+        Map<String, Double> found = new TreeMap<>();
+        Matcher line = PER_EXPERIMENT.matcher(metrics);
+        while (line.find()) {
+            Map<String, String> labels = new TreeMap<>();
+            Matcher label = LABEL_VALUE.matcher(line.group(2));
+            while (label.find()) {
+                labels.put(label.group(1), label.group(2));
+            }
+            if (!experimentId.equals(labels.remove("experiment"))) {
+                continue;
+            }
+            labels.keySet().removeAll(Dashboard.TARGET_LABELS);
+            StringBuilder key = new StringBuilder(line.group(1));
+            labels.forEach((name, value) -> key.append(' ').append(name).append('=').append(value));
+            found.put(key.toString(), Double.parseDouble(line.group(3)));
+        }
+        return found;
+    }
+
+    private static String submit(String spec) throws Exception {
+        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get("orchestrator")
+                + "/experiments")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(spec)).timeout(Duration.ofSeconds(30)).build();
+        HttpResponse<String> submitted = HTTP.send(post, HttpResponse.BodyHandlers.ofString());
+        assertTrue(submitted.statusCode() / 100 == 2, submitted.statusCode() + " " + submitted.body());
+        String id = Yaml.JSON.readTree(submitted.body()).path("experimentId").asText();
+        assertFalse(id.isEmpty(), submitted.body());
+        return id;
+    }
+
+    private static JsonNode view(String id) throws Exception {
+        HttpResponse<String> r = get("orchestrator", "/experiments/" + id);
+        assertEquals(200, r.statusCode(), r.body());
+        return Yaml.JSON.readTree(r.body());
+    }
+
+    private static void checkAlive() {
+        for (String component : SERVICES.keySet()) {
+            assertTrue(processes.get(component).isAlive(), component + " died:\n" + logTail(component));
+        }
     }
 }

@@ -30,10 +30,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -62,6 +59,9 @@ public class SamplesConsumer {
     CancelledRuns cancelledRuns;
 
     @Inject
+    MemorizationGauges gauges;
+
+    @Inject
     @Channel("metric-results")
     MutinyEmitter<Record<String, String>> results;
 
@@ -73,7 +73,6 @@ public class SamplesConsumer {
     @Channel("runs-failed")
     MutinyEmitter<Record<String, String>> failures;
 
-    private final Map<String, AtomicReference<MemorizationSummary>> ratioGauges = new ConcurrentHashMap<>();
     private final AtomicBoolean kernelExported = new AtomicBoolean();
 
     @Incoming("samples-ready")
@@ -112,7 +111,7 @@ public class SamplesConsumer {
                     ready.snapshotKey(), next, ready.sampling(), metric));
             return;
         }
-        ratioGauge(run, ready.snapshot()).set(summary);
+        gauges.set(run, ready.snapshot(), summary);
         EventPublisher.publish(results, run.runId(),
                 MetricComputed.of(run, ready.snapshot(), ready.last(), summary, distancesKey, ready.sampling(), metric));
     }
@@ -159,15 +158,5 @@ public class SamplesConsumer {
                     Boolean.toString(kernel == choice.kernel())), choice,
                     c -> kernel == Kernel.INT8 ? c.int8Rate() : c.float32Rate());
         }
-    }
-
-    private AtomicReference<MemorizationSummary> ratioGauge(RunRef run, int snapshot) {
-        return ratioGauges.computeIfAbsent(run.runId() + "/" + snapshot, key -> {
-            AtomicReference<MemorizationSummary> holder = new AtomicReference<>(MemorizationSummary.of(0, 1));
-            meters.registry().gauge("emm.memorization.ratio", Tags.of("experiment", run.experimentId(),
-                    "size", Integer.toString(run.size()), "snapshot", Integer.toString(snapshot)), holder,
-                    latest -> latest.get().ratio());
-            return holder;
-        });
     }
 }

@@ -209,11 +209,11 @@ public class Orchestrator {
     }
 
     /**
-     * Updates the search's gauges, publishes, then records an acknowledged completion so that a
+     * Updates the search's meters, publishes, then records an acknowledged completion so that a
      * restart does not announce it again.
      */
     private ExperimentState publishAndRecord(ExperimentState state, List<Object> events) {
-        searchMeters.record(state);
+        searchMeters.record(state, events);
         publish(events);
         if (events.stream().anyMatch(ExperimentCompleted.class::isInstance)) {
             ExperimentState announced = ExperimentStateMachine.completionAnnounced(state);
@@ -229,7 +229,6 @@ public class Orchestrator {
                 .map(List::iterator).orElse(null);
         for (Object event : events) {
             if (event instanceof TrainRequested request) {
-                registry.counter("emm.search.probes", "experiment", request.run().experimentId()).increment();
                 cancelledRuns.clear(request.run());
                 if (partitions != null) {
                     int partition = partitions.next();

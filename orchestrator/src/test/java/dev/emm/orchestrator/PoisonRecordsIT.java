@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Poison records on the internal topics, over the real broker: on each of the nine topics a
+ * Poison records on the internal topics, over the real broker: on each of the ten topics a
  * service consumes (besides submissions, which BadInputCorpusIT covers) one record that is not
  * JSON and one of an unknown schemaVersion. Each lands in the topic's dead-letter twin with the
  * reason, every service stays live (no failed channel, so no restart and no crash loop), and an
@@ -44,7 +44,7 @@ class PoisonRecordsIT {
     void unreadableRecordsAreDeadLetteredOnEveryChannelAndThePipelineGoesOn() throws Exception {
         LocalPipeline pipeline = SharedPipeline.get();
         String bootstrap = pipeline.stack().bootstrapServers();
-        assertEquals(9, INTERNAL.size(), "internal topics: " + INTERNAL);
+        assertEquals(10, INTERNAL.size(), "internal topics: " + INTERNAL);
         for (String topic : INTERNAL) {
             KafkaTestClients.produce(bootstrap, topic, "poison-garbage", GARBAGE);
             KafkaTestClients.produce(bootstrap, topic, "poison-future", FUTURE);

@@ -28,7 +28,7 @@ public final class Topics {
     /** The topics the services consume, each with its dead-letter topic. */
     public static final List<String> CONSUMED = List.of(EXPERIMENTS_SUBMITTED, TRAIN_REQUESTS, TRAINING_PROGRESS,
             SNAPSHOTS_SAVED, SAMPLES_READY, SAMPLES_REQUESTS, METRIC_RESULTS, RUNS_FAILED, RUNS_CANCELLED,
-            EXPERIMENTS_CANCEL_REQUESTS);
+            EXPERIMENTS_CANCEL_REQUESTS, EXPERIMENTS_COMPLETED);
 
     public static final List<String> ALL = Stream.concat(
             Stream.of(EXPERIMENTS_SUBMITTED, EXPERIMENTS_REJECTED, EXPERIMENTS_PROGRESS, EXPERIMENTS_COMPLETED,
