@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.emm.core.sampling.Denoiser;
 import dev.emm.djl.nn.SongUNet;
@@ -89,11 +88,7 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
             }
         }
         float[] out;
-        // Grad mode is per thread in libtorch, and DJL switches it off only on the thread that loaded
-        // the engine; a service loads it at start and samples on a worker thread.
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try (NDManager call = manager.newSubManager()) {
+        try (GradModeOff noGrad = new GradModeOff(); NDManager call = manager.newSubManager()) {
             NDArray x = call.create(flat, new Shape(rows, channels, resolution, resolution));
             NDArray sigmas = call.full(new Shape(rows, 1, 1, 1), (float) sigma);
             NDArray labels = null;
@@ -113,8 +108,6 @@ public final class NetworkDenoiser implements Denoiser, AutoCloseable {
             }
             NDArray result = model.denoise(new ParameterStore(call, false), x, sigmas, labels, false);
             out = result.toFloatArray();
-        } finally {
-            JniUtils.setGradMode(gradMode);
         }
         double[][] result = new double[rows][d];
         for (int r = 0; r < rows; r++) {

@@ -52,7 +52,9 @@ import java.util.zip.CRC32;
  *
  * <p>Memory: each step's arrays live in a sub-manager closed at the end of the step, which frees the
  * small ones (noise levels, coefficients, embeddings); the network closes its activations as soon
- * as they are consumed. Only one run may train at a time in a process
+ * as they are consumed. Autograd records only inside the step's gradient collector: the run switches
+ * grad mode off on its thread ({@link GradModeOff}), else the loss accumulated across steps would
+ * keep every step's graph. Only one run may train at a time in a process
  * (DJL's gradient collector and the engine's generator are process-wide).
  */
 public final class TrainingRun implements AutoCloseable {
@@ -265,9 +267,18 @@ public final class TrainingRun implements AutoCloseable {
         return plannedSnapshots(totalImages, batchSize, training.snapshotEveryImages());
     }
 
-    /** Trains until the duration is reached or {@link #cancel()} is called. */
+    /**
+     * Trains until the duration is reached or {@link #cancel()} is called. Grad mode is off on the
+     * calling thread for the run (restored afterwards) and on only inside each step's gradient
+     * collector, on whichever thread the run is called from.
+     */
     public TrainingOutcome run(TrainingListener listener) {
-        TrainingListener l = listener == null ? new TrainingListener() { } : listener;
+        try (GradModeOff noGrad = new GradModeOff()) {
+            return train(listener == null ? new TrainingListener() { } : listener);
+        }
+    }
+
+    private TrainingOutcome train(TrainingListener l) {
         Engine engine = DjlRuntime.engine();
         long reportTime = System.nanoTime();
         long reportImages = images;
