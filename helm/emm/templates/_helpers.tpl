@@ -187,3 +187,23 @@ Strategic merge joins the container by its name, which kubectl run sets to the p
 {{- $_ := set $pod "containers" (list $container) }}
 {{- dict "apiVersion" "v1" "spec" $pod | toJson }}
 {{- end }}
+
+{{/*
+libtorch intra-op threads (EMM_TORCH_THREADS) of a compute service: its CPU request, the cores the
+scheduler guarantees it while its neighbours compute too, rounded down, at least 1; its CPU limit
+when it requests none. More threads than guaranteed cores park and wake around every parallel
+region and wait for descheduled ones (docs/BENCHMARKS.md, "Thread plan"). Takes the service's
+resources; empty when neither is set (then the JVM's processor count, from the limit).
+*/}}
+{{- define "emm.torchThreads" -}}
+{{- $cpu := "" }}
+{{- with .requests }}{{ with .cpu }}{{ $cpu = toString . }}{{ end }}{{ end }}
+{{- if not $cpu }}{{ with .limits }}{{ with .cpu }}{{ $cpu = toString . }}{{ end }}{{ end }}{{ end }}
+{{- if $cpu }}
+{{- if hasSuffix "m" $cpu }}
+{{- max 1 (div (trimSuffix "m" $cpu | int64) 1000) }}
+{{- else }}
+{{- max 1 (floor (float64 $cpu) | int64) }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -25,12 +25,14 @@ public final class LocalPipeline implements AutoCloseable {
     private final LocalStack stack;
     private final StackDescriptor descriptor;
     private final Path logDirectory;
+    private final ThreadPlan threads;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
-    private LocalPipeline(LocalStack stack, Path logDirectory) {
+    private LocalPipeline(LocalStack stack, Path logDirectory, ThreadPlan threads) {
         this.stack = stack;
         this.descriptor = StackDescriptor.of(stack);
         this.logDirectory = logDirectory;
+        this.threads = threads;
     }
 
     public static LocalPipeline start(Path directory, PrintStream log) {
@@ -52,17 +54,23 @@ public final class LocalPipeline implements AutoCloseable {
             Map<String, String> trainerSettings) {
         long started = System.nanoTime();
         LocalStack stack = LocalStack.start(LocalStackSettings.onFreePorts(directory));
-        LocalPipeline pipeline = new LocalPipeline(stack, directory.resolve("logs"));
+        int trainerCount = serviceNames.contains(TRAINER) ? trainers : 0;
+        LocalPipeline pipeline = new LocalPipeline(stack, directory.resolve("logs"),
+                ThreadPlan.forThisMachine(Math.max(1, trainerCount)));
         try {
             log.printf("local stack up in %.1f s (Kafka %s, S3 %s); starting services, logs in %s%n",
                     stack.startupTime().toMillis() / 1000.0, stack.bootstrapServers(), stack.storeConfig().endpoint(),
                     pipeline.logDirectory);
+            log.printf("libtorch intra-op threads per process: trainer %d, sampler %d, metric %d (%d processors)%n",
+                    pipeline.threads.trainer(), pipeline.threads.sampler(), pipeline.threads.metric(),
+                    Runtime.getRuntime().availableProcessors());
             for (String service : serviceNames) {
                 boolean trainer = service.equals(TRAINER);
                 for (int i = 1; i <= (trainer ? trainers : 1); i++) {
                     String instance = i == 1 ? service : service + "-" + i;
                     pipeline.services.put(instance, ServiceProcess.start(service, instance, freePort(),
-                            pipeline.descriptor, pipeline.logDirectory, false, trainer ? trainerSettings : Map.of()));
+                            pipeline.descriptor, pipeline.logDirectory, false, trainer ? trainerSettings : Map.of(),
+                            pipeline.threads));
                 }
             }
             for (ServiceProcess service : pipeline.services.values()) {
@@ -102,7 +110,7 @@ public final class LocalPipeline implements AutoCloseable {
         ServiceProcess old = service(name);
         old.stop();
         ServiceProcess fresh = ServiceProcess.start(old.service(), name, old.port(), descriptor, logDirectory, false,
-                settings);
+                settings, threads);
         services.put(name, fresh);
         fresh.awaitReady(START_TIMEOUT);
     }

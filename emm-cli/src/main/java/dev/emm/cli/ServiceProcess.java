@@ -38,18 +38,21 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
+     * One service of a pipeline with one trainer.
+     *
      * @param detached true to start it in its own session, so it outlives this CLI (./emm up)
      */
     public static ServiceProcess start(String service, int port, StackDescriptor stack, Path logDirectory, boolean detached) {
-        return start(service, service, port, stack, logDirectory, detached, Map.of());
+        return start(service, service, port, stack, logDirectory, detached, Map.of(), ThreadPlan.forThisMachine(1));
     }
 
     /**
      * @param instance the name of this process (its log file), e.g. trainer-service-2 for a second trainer
      * @param settings environment variables set for this process only (service configuration)
+     * @param threads the pipeline's thread plan; EMM_TORCH_THREADS in this CLI's environment overrides it
      */
     public static ServiceProcess start(String service, String instance, int port, StackDescriptor stack,
-            Path logDirectory, boolean detached, Map<String, String> settings) {
+            Path logDirectory, boolean detached, Map<String, String> settings, ThreadPlan threads) {
         Path jar = EmmHome.serviceJar(service);
         Path logFile = logDirectory.resolve(instance + ".log");
         List<String> command = new ArrayList<>();
@@ -70,6 +73,7 @@ public final class ServiceProcess implements AutoCloseable {
         env.put("EMM_STORE_SECRET_KEY", stack.secretKey());
         env.put("EMM_STORE_BUCKET", stack.bucket());
         env.putAll(settings);
+        threads.threadsFor(service).ifPresent(n -> env.putIfAbsent("EMM_TORCH_THREADS", Integer.toString(n)));
         // Trainer, sampler and metric share the machine's cores; libtorch's OpenMP threads spinning
         // while they wait would starve the other services' threads.
         env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
