@@ -54,16 +54,20 @@ public final class LocalPipeline implements AutoCloseable {
             Map<String, String> trainerSettings) {
         long started = System.nanoTime();
         LocalStack stack = LocalStack.start(LocalStackSettings.onFreePorts(directory));
-        int trainerCount = serviceNames.contains(TRAINER) ? trainers : 0;
         LocalPipeline pipeline = new LocalPipeline(stack, directory.resolve("logs"),
-                ThreadPlan.forThisMachine(Math.max(1, trainerCount)));
+                ThreadPlan.forThisMachine(serviceNames.contains(TRAINER) ? trainers : 1));
         try {
             log.printf("local stack up in %.1f s (Kafka %s, S3 %s); starting services, logs in %s%n",
                     stack.startupTime().toMillis() / 1000.0, stack.bootstrapServers(), stack.storeConfig().endpoint(),
                     pipeline.logDirectory);
-            log.printf("libtorch intra-op threads per process: trainer %d, sampler %d, metric %d (%d processors)%n",
-                    pipeline.threads.trainer(), pipeline.threads.sampler(), pipeline.threads.metric(),
-                    Runtime.getRuntime().availableProcessors());
+            String override = System.getenv("EMM_TORCH_THREADS");
+            if (override != null) {
+                log.printf("libtorch intra-op threads per process: %s (EMM_TORCH_THREADS from the environment)%n", override);
+            } else {
+                log.printf("libtorch intra-op threads per process: trainer %d, sampler %d, metric %d (%d processors)%n",
+                        pipeline.threads.trainer(), pipeline.threads.sampler(), pipeline.threads.metric(),
+                        Runtime.getRuntime().availableProcessors());
+            }
             for (String service : serviceNames) {
                 boolean trainer = service.equals(TRAINER);
                 for (int i = 1; i <= (trainer ? trainers : 1); i++) {
