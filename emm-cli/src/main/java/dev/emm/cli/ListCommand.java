@@ -11,10 +11,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List the stack's experiments with their status: EMM and bracket once finished, "
-                + "the sizes in training while running.")
+                + "the sizes in training while running; then its sweeps, with EMM per value.")
 final class ListCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print GET /experiments as it is.")
+    @Option(names = "--json", description = "Print GET /experiments as it is (sweeps: GET /sweeps).")
     boolean json;
 
     @Mixin
@@ -35,6 +35,26 @@ final class ListCommand implements Callable<Integer> {
                             ? experiment.path("emm").asText() : "-",
                     bracket(experiment.path("bracket")), probing(experiment.path("probing"))});
         }
+        print(rows);
+        JsonNode sweeps = orchestrator.client().sweeps();
+        if (!sweeps.isEmpty()) {
+            List<String[]> sweepRows = new ArrayList<>();
+            sweepRows.add(new String[] {"SWEEP", "NAME", "STATUS", "FACTOR", "EMM PER VALUE"});
+            for (JsonNode sweep : sweeps) {
+                List<String> values = new ArrayList<>();
+                sweep.path("values").forEach(value -> values.add(value.path("value") + ": "
+                        + SweepWatcher.valueText(value)));
+                sweepRows.add(new String[] {sweep.path("sweepId").asText(), sweep.path("name").asText(),
+                        sweep.path("status").asText(), sweep.path("factor").asText(), String.join("; ", values)});
+            }
+            System.out.println();
+            print(sweepRows);
+        }
+        return 0;
+    }
+
+    /** Rows as aligned columns, the last one unpadded. */
+    private static void print(List<String[]> rows) {
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
@@ -48,7 +68,6 @@ final class ListCommand implements Callable<Integer> {
             }
             System.out.println(line.toString().stripTrailing());
         }
-        return 0;
     }
 
     private static String bracket(JsonNode bracket) {

@@ -23,7 +23,10 @@ public final class OrchestratorClient {
         return baseUrl;
     }
 
-    /** Submits a spec (or an envelope with an experimentId) and returns the new experiment's view. */
+    /**
+     * Submits a spec (or an envelope with an experimentId) and returns the new experiment's view, or for
+     * a spec with a {@code sweep} the new sweep's (with {@code sweepId}).
+     */
     public JsonNode submit(String specJson) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/experiments"))
                 .header("Content-Type", "application/json")
@@ -53,6 +56,34 @@ public final class OrchestratorClient {
         requireFound(response, id);
         expect(response, 200);
         return response.body();
+    }
+
+    /** A sweep's EMM per value ({@code GET /sweeps/{id}}). */
+    public JsonNode sweep(String id) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/sweeps/" + id)).GET());
+        if (response.statusCode() == 404) {
+            throw new CliException("no sweep '" + id + "' at " + baseUrl);
+        }
+        expect(response, 200);
+        return parse(response);
+    }
+
+    /** The sweep's HTML report ({@code GET /sweeps/{id}/report}). */
+    public String sweepReport(String id) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/sweeps/" + id + "/report"))
+                .GET());
+        if (response.statusCode() == 404) {
+            throw new CliException("no sweep '" + id + "' at " + baseUrl);
+        }
+        expect(response, 200);
+        return response.body();
+    }
+
+    /** Every sweep of the stack ({@code GET /sweeps}). */
+    public JsonNode sweeps() {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/sweeps")).GET());
+        expect(response, 200);
+        return parse(response);
     }
 
     /** Every experiment of the stack, as {@code GET /experiments} lists them. */

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Start the local stack and the four services, run one experiment, print its "
-        + "result as the last line, and shut everything down.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Start the local stack and the four services, run one experiment (or one sweep), "
+        + "print its result as the last line, and shut everything down.")
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC",
@@ -32,7 +32,11 @@ final class RunCommand implements Callable<Integer> {
             Thread shutdown = new Thread(pipeline::close, "emm-run-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdown);
             OrchestratorClient client = pipeline.orchestrator();
-            String experimentId = client.submit(json).path("experimentId").asText();
+            JsonNode submitted = client.submit(json);
+            if (submitted.has("sweepId")) {
+                return runSweep(pipeline, submitted.path("sweepId").asText(), directory, shutdown);
+            }
+            String experimentId = submitted.path("experimentId").asText();
             System.err.println("submitted experiment " + experimentId);
             JsonNode result = ExperimentWatcher.await(client, experimentId, Duration.ofMinutes(timeoutMinutes),
                     new ProgressPrinter(System.err), pipeline::checkAlive);
@@ -43,7 +47,22 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes the experiment's report into the run's folder and says where; a failure here loses no result. */
+    /** A sweep: waits for every value's experiment; the last line is the sweep's result (GET /sweeps/{id}). */
+    private int runSweep(LocalPipeline pipeline, String sweepId, Path directory, Thread shutdown) {
+        System.err.println("submitted sweep " + sweepId);
+        JsonNode result = SweepWatcher.await(pipeline.orchestrator(), sweepId, Duration.ofMinutes(timeoutMinutes),
+                System.err, pipeline::checkAlive);
+        printReport(pipeline, sweepId, directory);
+        System.out.println(result.toString());
+        Runtime.getRuntime().removeShutdownHook(shutdown);
+        boolean anyFailed = false;
+        for (JsonNode value : result.path("values")) {
+            anyFailed |= ResultLine.failed(value);
+        }
+        return anyFailed ? 1 : 0;
+    }
+
+    /** Writes the experiment's (or sweep's) report into the run's folder and says where; a failure here loses no result. */
     private static void printReport(LocalPipeline pipeline, String experimentId, Path directory) {
         try (StoreSource store = StoreSource.s3(pipeline.stack().storeConfig())) {
             System.err.println("report: " + ReportCommand.write(experimentId, store, directory).toAbsolutePath());

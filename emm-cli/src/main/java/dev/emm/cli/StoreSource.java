@@ -96,7 +96,7 @@ public interface StoreSource extends AutoCloseable {
     /**
      * The store that holds {@code experimentId}: the folder {@code storeDirectory} when given, else the
      * store {@code EMM_STORE_ENDPOINT} names, else the running 'emm up' stack, else the newest local
-     * stack folder holding the experiment ({@code .emm/stack}, then {@code .emm/runs/*}).
+     * stack folder holding the experiment or sweep ({@code .emm/stack}, then {@code .emm/runs/*}).
      */
     static StoreSource holding(String experimentId, Path storeDirectory) throws IOException {
         String bucket = Optional.ofNullable(System.getenv("EMM_STORE_BUCKET")).orElse(StorageLayout.DEFAULT_BUCKET);
@@ -121,8 +121,9 @@ public interface StoreSource extends AutoCloseable {
             }
         }
         for (Path candidate : candidates) {
-            Path experiment = candidate.resolve("s3").resolve(bucket).resolve(StorageLayout.experimentPrefix(experimentId));
-            if (Files.isDirectory(experiment)) {
+            Path bucketDirectory = candidate.resolve("s3").resolve(bucket);
+            if (Files.isDirectory(bucketDirectory.resolve(StorageLayout.experimentPrefix(experimentId)))
+                    || Files.isDirectory(bucketDirectory.resolve(StorageLayout.sweepPrefix(experimentId)))) {
                 return directory(candidate, bucket);
             }
         }

@@ -6,6 +6,7 @@ import dev.emm.cli.ExperimentWatcher;
 import dev.emm.cli.LocalPipeline;
 import dev.emm.cli.OrchestratorClient;
 import dev.emm.cli.ProgressPrinter;
+import dev.emm.cli.SweepWatcher;
 import java.time.Duration;
 
 /** Submitting and awaiting experiments in tests, with progress on stderr. */
@@ -36,6 +37,23 @@ public final class Experiments {
         }
         return ExperimentWatcher.await(pipeline.orchestrator(), id, timeout, new ProgressPrinter(System.err),
                 pipeline::checkAlive);
+    }
+
+    /** Waits for the sweep to exist (a Kafka submission arrives asynchronously), then for every value's experiment to end. */
+    public static JsonNode awaitSweep(LocalPipeline pipeline, String sweepId, Duration timeout) {
+        java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            try {
+                pipeline.orchestrator().sweep(sweepId);
+                break;
+            } catch (CliException notYet) {
+                if (java.time.Instant.now().isAfter(deadline)) {
+                    throw notYet;
+                }
+                sleep(500);
+            }
+        }
+        return SweepWatcher.await(pipeline.orchestrator(), sweepId, timeout, System.err, pipeline::checkAlive);
     }
 
     public static void sleep(long millis) {

@@ -27,6 +27,7 @@ public final class StoreLayoutAudit {
             + "(training-subset\\.emmds\\.gz|checkpoint\\.bin|lease\\.json|training-log\\.json|cancelled\\.json)");
     private static final Pattern SNAPSHOT = Pattern.compile("experiments/(" + ID + ")/runs/(" + ID + ")/snapshots/(\\d{6})/"
             + "(model\\.bin|samples\\.emmds\\.gz|distances\\.bin|metric\\.json)");
+    private static final Pattern SWEEP = Pattern.compile("sweeps/" + ID + "/sweep\\.json");
     private static final String ORCHESTRATOR_LEASE = "orchestrator/lease.json";
 
     /** A key the layout does not explain, and why. */
@@ -54,7 +55,7 @@ public final class StoreLayoutAudit {
     }
 
     private static String reason(String key, Set<String> all) {
-        if (key.equals(ORCHESTRATOR_LEASE) || DATASET.matcher(key).matches()) {
+        if (key.equals(ORCHESTRATOR_LEASE) || DATASET.matcher(key).matches() || SWEEP.matcher(key).matches()) {
             return null;
         }
         Matcher experiment = EXPERIMENT.matcher(key);

@@ -12,12 +12,13 @@ class StoreLayoutAuditTest {
     private static final String EXPERIMENT = "faults-3-0a1b2c3d";
     private static final String RUN = EXPERIMENT + "-n10-s0";
 
-    /** Every key StorageLayout writes for a finished network experiment with one cancelled queued run. */
+    /** Every key StorageLayout writes for a finished network experiment with one cancelled queued run, and a sweep. */
     private static List<String> finishedExperiment() {
         List<String> keys = new ArrayList<>(List.of(
                 StorageLayout.datasetManifest("mnist"),
                 StorageLayout.datasetImages("mnist"),
                 StorageLayout.orchestratorLease(),
+                StorageLayout.sweepState("sweep-1a2b3c4d"),
                 StorageLayout.experimentState(EXPERIMENT),
                 StorageLayout.experimentResult(EXPERIMENT),
                 StorageLayout.experimentUnreadableState(EXPERIMENT),
@@ -50,6 +51,7 @@ class StoreLayoutAuditTest {
                 "experiments/gone-1/runs/gone-1-n10-s0/checkpoint.bin",
                 "experiments/gone-1/result.json",
                 "datasets/mnist/images.emmds.gz.part",
+                "sweeps/sweep-1a2b3c4d/sweep.json.tmp",
                 "scratch.bin"));
         keys.add(StorageLayout.snapshotModel("lost-2", "lost-2-n40-s0", 1));
         keys.add(StorageLayout.experimentState("lost-2"));
@@ -65,7 +67,8 @@ class StoreLayoutAuditTest {
                 "experiments/gone-1/result.json (experiment gone-1 has no state.json)",
                 "experiments/gone-1/runs/gone-1-n10-s0/checkpoint.bin (experiment gone-1 has no state.json)",
                 "experiments/lost-2/runs/lost-2-n40-s0/snapshots/000001/model.bin (its run has no training subset)",
-                "scratch.bin (not a key of the documented layout)"),
+                "scratch.bin (not a key of the documented layout)",
+                "sweeps/sweep-1a2b3c4d/sweep.json.tmp (not a key of the documented layout)"),
                 unexplained.stream().map(Object::toString).toList());
     }
 }

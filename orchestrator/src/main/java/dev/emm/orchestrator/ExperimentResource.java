@@ -24,7 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** REST entry: submit an experiment, read one, list all, cancel one. */
+/** REST entry: submit an experiment (or a sweep), read one, list all, cancel one. */
 @Path("/experiments")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExperimentResource {
@@ -38,10 +38,18 @@ public class ExperimentResource {
     @Inject
     DatasetChecks datasetChecks;
 
+    @Inject
+    SweepCoordinator sweeps;
+
     /**
      * The body is read as bytes, and no more than the submission limit of them, so that malformed
      * JSON or invalid UTF-8 gets the same field-naming 400 as an invalid spec, and an oversized body
-     * a 413 before it is held in memory. Nothing exists after an answer other than 201.
+     * a 413 before it is held in memory. Nothing exists after an answer other than 201, except
+     * after a sweep's 503: the sweep is stored, and submitting it again with the {@code sweepId}
+     * of the answer (as {@code experimentId}) starts its remaining experiments.
+     *
+     * <p>A spec with a {@code sweep} creates a sweep: 201 with the sweep's view (as
+     * {@code GET /sweeps/{id}}), {@code Location: /sweeps/{id}}.
      */
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
@@ -49,7 +57,11 @@ public class ExperimentResource {
         SubmissionReader.Submission submission;
         try {
             submission = SubmissionReader.read(body.readNBytes(SubmissionReader.MAX_BYTES + 1), null);
-            datasetChecks.check(submission.experimentId(), submission.spec(), submission.fieldPrefix());
+            if (submission.isSweep()) {
+                datasetChecks.checkSweep(submission.id(), submission.sweep(), submission.fieldPrefix());
+            } else {
+                datasetChecks.check(submission.id(), submission.spec(), submission.fieldPrefix());
+            }
         } catch (SubmissionTooLargeException e) {
             return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE)
                     .entity(Map.of("error", e.getMessage(), "field", "$", "limitBytes", SubmissionReader.MAX_BYTES))
@@ -60,9 +72,12 @@ public class ExperimentResource {
                             "violations", e.violations().stream().map(ExperimentResource::violation).toList()))
                     .build();
         }
+        if (submission.isSweep()) {
+            return submitSweep(submission);
+        }
         ExperimentState state;
         try {
-            state = orchestrator.submit(submission.experimentId(), submission.spec());
+            state = orchestrator.submit(submission.id(), submission.spec());
         } catch (Orchestrator.NotStartedException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                     .entity(Map.of("error", e.getMessage()))
@@ -71,6 +86,18 @@ public class ExperimentResource {
         return Response.created(URI.create("/experiments/" + state.experimentId()))
                 .entity(ExperimentView.of(state, orchestrator::trainingProgress))
                 .build();
+    }
+
+    private Response submitSweep(SubmissionReader.Submission submission) {
+        try {
+            return Response.created(URI.create("/sweeps/" + submission.id()))
+                    .entity(sweeps.submit(submission.id(), submission.sweep()))
+                    .build();
+        } catch (Orchestrator.NotStartedException e) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .entity(Map.of("error", e.getMessage(), "sweepId", submission.id()))
+                    .build();
+        }
     }
 
     @GET

@@ -61,6 +61,9 @@ public class Orchestrator {
     TrainerLoad trainerLoad;
 
     @Inject
+    SweepCoordinator sweeps;
+
+    @Inject
     @Channel("experiment-progress")
     MutinyEmitter<Record<String, String>> experimentProgress;
 
@@ -71,7 +74,8 @@ public class Orchestrator {
     private final Map<String, TrainingProgress> latestTraining = new ConcurrentHashMap<>();
 
     /**
-     * Resumes every stored experiment, once this process holds the orchestrator lease
+     * Resumes every stored experiment, then every stored sweep ({@link SweepCoordinator#resumeStored}),
+     * once this process holds the orchestrator lease
      * ({@link OrchestratorLease}). Nothing read back from the store may stop the service: an
      * experiment whose state cannot be read, or whose events the broker refuses for good (such as
      * a record over its size limit), is failed with the reason and the others go on. Only a broker
@@ -99,6 +103,7 @@ public class Orchestrator {
                 failOnStart(ExperimentStateMachine.failOnResume(state, "could not be resumed after a restart: " + reason));
             }
         }
+        sweeps.resumeStored();
     }
 
     private void resume(ExperimentState state) {
@@ -210,7 +215,7 @@ public class Orchestrator {
 
     /**
      * Updates the search's meters, publishes, then records an acknowledged completion so that a
-     * restart does not announce it again.
+     * restart does not announce it again, and tells the experiment's sweep, if any.
      */
     private ExperimentState publishAndRecord(ExperimentState state, List<Object> events) {
         searchMeters.record(state, events);
@@ -218,6 +223,7 @@ public class Orchestrator {
         if (events.stream().anyMatch(ExperimentCompleted.class::isInstance)) {
             ExperimentState announced = ExperimentStateMachine.completionAnnounced(state);
             repository.save(announced);
+            sweeps.experimentFinished(state.experimentId());
             return announced;
         }
         return state;

@@ -17,7 +17,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Experiments submitted through Kafka. A record that cannot become an experiment yields a
+ * Experiments and sweeps submitted through Kafka. A record that cannot become an experiment yields a
  * rejection event and is then nacked, which sends it to the dead-letter topic; the consumer
  * carries on with the next record.
  */
@@ -28,6 +28,9 @@ public class SpecConsumer {
 
     @Inject
     Orchestrator orchestrator;
+
+    @Inject
+    SweepCoordinator sweeps;
 
     @Inject
     EventMeters meters;
@@ -44,8 +47,13 @@ public class SpecConsumer {
     public void onSubmitted(ConsumerRecord<String, byte[]> record) {
         try {
             SubmissionReader.Submission submission = SubmissionReader.read(record.value(), record.key());
-            datasetChecks.check(submission.experimentId(), submission.spec(), submission.fieldPrefix());
-            orchestrator.submit(submission.experimentId(), submission.spec());
+            if (submission.isSweep()) {
+                datasetChecks.checkSweep(submission.id(), submission.sweep(), submission.fieldPrefix());
+                sweeps.submit(submission.id(), submission.sweep());
+            } else {
+                datasetChecks.check(submission.id(), submission.spec(), submission.fieldPrefix());
+                orchestrator.submit(submission.id(), submission.spec());
+            }
             meters.handled(Topics.EXPERIMENTS_SUBMITTED, "accepted");
         } catch (InvalidSpecException e) {
             reject(record, e.field(), e.getMessage());

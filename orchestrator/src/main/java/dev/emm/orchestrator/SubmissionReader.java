@@ -7,6 +7,8 @@ import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.InvalidSpecException;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.SpecViolation;
+import dev.emm.core.spec.SweepExpansion;
+import dev.emm.core.sweep.SweepState;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -17,7 +19,8 @@ import java.util.List;
 /**
  * Reads a submission from REST or Kafka: either an {@link ExperimentSubmitted} envelope
  * ({@code {"experimentId": ..., "spec": {...}}}) or a bare spec. The spec is read strictly and
- * validated, so every failure names the offending field.
+ * validated, so every failure names the offending field. A spec with a {@code sweep} is a sweep:
+ * {@link SweepExpansion} gives one validated spec per value, and the submission's id is the sweep's.
  *
  * <p>A submission is at most {@value #MAX_BYTES} bytes of UTF-8. Every run-level event carries the
  * whole spec, so without a bound a spec could be accepted whose events the broker refuses (its
@@ -28,10 +31,17 @@ final class SubmissionReader {
     static final int MAX_BYTES = 64 * 1024;
 
     /**
+     * One experiment ({@code spec}) or a sweep ({@code sweep}, then {@code id} is the sweep's and
+     * {@code spec} null).
+     *
      * @param fieldPrefix what the spec's field paths are prefixed with in violations: {@code "spec."}
      *                    inside an envelope, else empty
      */
-    record Submission(String experimentId, ExperimentSpec spec, String fieldPrefix) {
+    record Submission(String id, ExperimentSpec spec, SweepExpansion.Expanded sweep, String fieldPrefix) {
+
+        boolean isSweep() {
+            return sweep != null;
+        }
     }
 
     private SubmissionReader() {
@@ -69,22 +79,19 @@ final class SubmissionReader {
             throw new InvalidSpecException(List.of(new SpecViolation("schemaVersion",
                     "unsupported version " + document.get("schemaVersion") + ", expected " + ExperimentSubmitted.VERSION)));
         }
-        ExperimentSpec spec;
+        String prefix = envelope ? "spec." : "";
+        boolean sweep = SweepExpansion.isSweep(specNode);
+        ExperimentSpec validated = null;
+        SweepExpansion.Expanded expanded = null;
         try {
-            spec = Json.readStrict(specNode.toString().getBytes(StandardCharsets.UTF_8), ExperimentSpec.class);
-        } catch (Json.MalformedJsonException e) {
-            String field = envelope ? "spec." + e.field() : e.field();
-            throw new InvalidSpecException(List.of(new SpecViolation(field, e.detail())));
-        }
-        ExperimentSpec validated;
-        try {
-            validated = SpecValidator.validated(spec);
-        } catch (InvalidSpecException e) {
-            if (!envelope) {
-                throw e;
+            if (sweep) {
+                expanded = SweepExpansion.expand(specNode);
+            } else {
+                validated = SpecValidator.validated(readSpec(specNode));
             }
+        } catch (InvalidSpecException e) {
             throw new InvalidSpecException(e.violations().stream()
-                    .map(v -> new SpecViolation("spec." + v.field(), v.message()))
+                    .map(v -> new SpecViolation(prefix + v.field(), v.message()))
                     .toList());
         }
         JsonNode experimentId = envelope ? document.get("experimentId") : null;
@@ -93,12 +100,23 @@ final class SubmissionReader {
         }
         String id = experimentId != null && experimentId.isTextual() ? experimentId.asText() : fallbackId;
         if (id == null) {
-            id = ExperimentIds.generate(validated.name());
+            id = ExperimentIds.generate(sweep ? expanded.name() : validated.name());
         } else if (!ExperimentIds.valid(id)) {
             throw new InvalidSpecException(List.of(new SpecViolation("experimentId",
                     "must be 1-63 lower-case letters, digits or '-', starting with a letter or digit")));
+        } else if (sweep && id.length() > SweepState.MAX_ID_LENGTH) {
+            throw new InvalidSpecException(List.of(new SpecViolation("experimentId", "a sweep's id must be at most "
+                    + SweepState.MAX_ID_LENGTH + " characters, so that its experiments' ids (" + id + "-v0, ...) are ids")));
         }
-        return new Submission(id, validated, envelope ? "spec." : "");
+        return new Submission(id, validated, expanded, prefix);
+    }
+
+    private static ExperimentSpec readSpec(JsonNode specNode) {
+        try {
+            return Json.readStrict(specNode.toString().getBytes(StandardCharsets.UTF_8), ExperimentSpec.class);
+        } catch (Json.MalformedJsonException e) {
+            throw new InvalidSpecException(List.of(new SpecViolation(e.field(), e.detail())));
+        }
     }
 
     /** Strict decoding: bytes that are not UTF-8 are an error, never replaced by U+FFFD and accepted. */

@@ -15,10 +15,10 @@ import java.util.TreeSet;
 final class SweepChart {
 
     static final String ID = "sweep-chart";
-    /** Distinct colours for up to {@code SweepExpansion.MAX_VALUES} curves; they repeat after that. */
-    static final List<String> COLOURS = List.of("#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#1b7c83",
-            "#bf3989", "#6e7781", "#0550ae", "#a40e26", "#116329", "#6639ba", "#953800", "#136061", "#99286e",
-            "#424a53");
+    /** Distinct colours for up to {@code SweepExpansion.MAX_VALUES} curves, none the red of the 1 - eps line. */
+    static final List<String> COLOURS = List.of("#0969da", "#bc4c00", "#1a7f37", "#8250df", "#1b7c83", "#bf3989",
+            "#6e7781", "#d4a72c", "#0550ae", "#953800", "#116329", "#6639ba", "#136061", "#99286e", "#424a53",
+            "#7d4e00");
     private static final int LEGEND_ROW = 16;
 
     private SweepChart() {
