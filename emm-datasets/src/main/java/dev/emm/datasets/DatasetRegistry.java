@@ -170,13 +170,9 @@ public final class DatasetRegistry {
         } catch (IOException e) {
             throw new IOException("stored dataset '" + name + "' is unreadable: " + e.getMessage(), e);
         }
-        if (set.size() != manifest.count() || set.channels() != manifest.channels()
-                || set.height() != manifest.height() || set.width() != manifest.width()
-                || set.classCount() != manifest.classCount()) {
-            throw new IOException("stored dataset '" + name + "' holds " + set.size() + " images of " + set.channels()
-                    + "x" + set.height() + "x" + set.width() + " in " + set.classCount() + " classes, but its manifest says "
-                    + manifest.count() + " of " + manifest.channels() + "x" + manifest.height() + "x" + manifest.width()
-                    + " in " + manifest.classCount());
+        Optional<String> mismatch = manifest.mismatch(set);
+        if (mismatch.isPresent()) {
+            throw new IOException("stored dataset '" + name + "' does not match its manifest: " + mismatch.get());
         }
         return set;
     }

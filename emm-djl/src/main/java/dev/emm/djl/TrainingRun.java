@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.emm.core.data.ImageSet;
+import dev.emm.core.json.Json;
 import dev.emm.core.spec.ModelSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.spec.TrainingSpec;
@@ -196,7 +197,11 @@ public final class TrainingRun implements AutoCloseable {
             this.nextSnapshotImages = snapshotEvery() > 0 ? snapshotEvery() : Long.MAX_VALUE;
             this.nextCheckpointImages = checkpointEvery() > 0 ? checkpointEvery() : Long.MAX_VALUE;
             if (checkpoint != null) {
-                restore(checkpoint);
+                try {
+                    restore(checkpoint);
+                } catch (IllegalArgumentException | Json.MalformedJsonException e) {
+                    throw new UnusableCheckpointException(e.getMessage(), e);
+                }
             }
             this.optimizer = new ForeachOptimizer(device, trainables.stream().map(Parameter::getArray).toList(),
                     adamMean, adamVariance, ema);

@@ -160,8 +160,9 @@ class TrainingRunResumeTest {
         }
     }
 
+    /** A checkpoint of other data, or with damaged bytes, is unusable, and says why. */
     @Test
-    void refusesACheckpointOfOtherData() {
+    void refusesACheckpointOfOtherDataOrWithDamagedBytes() {
         ImageSet images = Mnist.first(10, 8);
         TrainingRun.Options options = new TrainingRun.Options(Device.cpu(), 0);
         AtomicReference<byte[]> checkpoint = new AtomicReference<>();
@@ -172,8 +173,21 @@ class TrainingRunResumeTest {
             run.run(recorder(new Recorded(), checkpoint, self));
         }
         ImageSet other = Mnist.first(11, 8);
-        assertThrows(IllegalArgumentException.class, () -> new TrainingRun(tinyModel(), spec(4, null, 2L * BATCH),
-                other, other.labels(), 10, checkpoint.get(), options).close());
+        UnusableCheckpointException otherData = assertThrows(UnusableCheckpointException.class,
+                () -> new TrainingRun(tinyModel(), spec(4, null, 2L * BATCH), other, other.labels(), 10,
+                        checkpoint.get(), options).close());
+        assertTrue(otherData.getMessage().startsWith("checkpoint was trained on other data (size 10, CRC "),
+                otherData.getMessage());
+
+        byte[] flipped = checkpoint.get().clone();
+        flipped[flipped.length / 2] ^= 0x40;
+        byte[] truncated = java.util.Arrays.copyOf(checkpoint.get(), checkpoint.get().length - 1000);
+        for (byte[] damaged : List.of(flipped, truncated)) {
+            UnusableCheckpointException refused = assertThrows(UnusableCheckpointException.class,
+                    () -> new TrainingRun(tinyModel(), spec(4, null, 2L * BATCH), images, images.labels(), 10, damaged,
+                            options).close());
+            assertEquals("checkpoint is corrupt: CRC-32 mismatch", refused.getMessage());
+        }
     }
 
     @Test

@@ -9,12 +9,13 @@ import dev.emm.core.events.RunRef;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.DataSpec;
 import dev.emm.core.storage.StorageLayout;
-import dev.emm.store.ObjectNotFoundException;
 import dev.emm.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,10 +37,24 @@ public class RunData {
     /** Loaded datasets by name, with the manifest they were read under: a dataset replaced under its name is read again. */
     private final Map<String, Loaded> datasets = new ConcurrentHashMap<>();
 
+    /**
+     * The registered dataset's images, checked against its manifest: the orchestrator accepted the
+     * experiment on the manifest's counts, so images that differ from it fail the run with both
+     * objects named rather than train on, or run short of, other data than was accepted.
+     */
     public ImageSet dataset(String name) {
         DatasetManifest manifest = manifest(name);
         return datasets.compute(name, (key, loaded) -> loaded != null && loaded.manifest().equals(manifest) ? loaded
-                : new Loaded(manifest, readImageSet(StorageLayout.datasetImages(name)))).images();
+                : new Loaded(manifest, checked(name, manifest, readImageSet(StorageLayout.datasetImages(name)))))
+                .images();
+    }
+
+    private static ImageSet checked(String name, DatasetManifest manifest, ImageSet images) {
+        manifest.mismatch(images).ifPresent(mismatch -> {
+            throw new IllegalArgumentException("dataset '" + name + "': " + StorageLayout.datasetImages(name)
+                    + " does not match its manifest " + StorageLayout.datasetManifest(name) + ": " + mismatch);
+        });
+        return images;
     }
 
     /** The run's training subset, materializing and storing it on first use. */
@@ -67,18 +82,75 @@ public class RunData {
     }
 
     public DatasetManifest manifest(String name) {
-        return store.find(StorageLayout.datasetManifest(name))
-                .map(bytes -> Json.read(bytes, DatasetManifest.class))
+        String key = StorageLayout.datasetManifest(name);
+        byte[] bytes = store.find(key)
                 .orElseThrow(() -> new IllegalArgumentException("dataset '" + name + "' is not registered"));
+        try {
+            return Json.read(bytes, DatasetManifest.class);
+        } catch (Json.MalformedJsonException e) {
+            throw new IllegalArgumentException("dataset '" + name + "': its manifest " + key + " cannot be read: "
+                    + e.getMessage(), e);
+        }
     }
 
+    /**
+     * The images stored at {@code key}. Stored bytes that are no readable EMMDS (truncated, not
+     * gzip, another layout) throw {@link IllegalArgumentException} naming the object and what is
+     * wrong, so the run fails with that reason: reading them again would give the same answer. A
+     * read the store breaks off throws {@link UncheckedIOException}, so the event comes back. The
+     * two are told apart by reading the object to its end once the decoder has given up: the bytes
+     * themselves are bad only when the store delivered all of them.
+     */
     public ImageSet readImageSet(String key) {
-        try (InputStream in = store.open(key)) {
-            return ImageSetCodec.read(in);
-        } catch (ObjectNotFoundException e) {
-            throw e;
+        try (Counted in = new Counted(store.open(key))) {
+            try {
+                return ImageSetCodec.read(in);
+            } catch (IOException decoding) {
+                in.transferTo(OutputStream.nullOutputStream());
+                long size = store.size(key);
+                if (in.count != size) {
+                    throw new UncheckedIOException("cannot read images at " + key + ": the store delivered "
+                            + in.count + " of its " + size + " bytes", decoding);
+                }
+                throw new IllegalArgumentException("images " + key + " (" + size + " bytes) cannot be read: "
+                        + decoding.getMessage(), decoding);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read images at " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class Counted extends FilterInputStream {
+        private long count;
+
+        Counted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
         }
     }
 }

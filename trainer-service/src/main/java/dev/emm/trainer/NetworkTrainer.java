@@ -9,6 +9,7 @@ import dev.emm.djl.RunProgress;
 import dev.emm.djl.TrainingListener;
 import dev.emm.djl.TrainingOutcome;
 import dev.emm.djl.TrainingRun;
+import dev.emm.djl.UnusableCheckpointException;
 import dev.emm.service.CancelledRuns;
 import dev.emm.service.RunData;
 import dev.emm.service.StageClock;
@@ -82,9 +83,7 @@ public class NetworkTrainer {
         lease.acquire(run);
         try {
             byte[] checkpoint = store.find(checkpointKey).orElse(null);
-            try (TrainingRun training = new TrainingRun(run.spec().model(), run.spec().training(), subset.images(),
-                    subset.images().labels(), subset.labelDim(), checkpoint,
-                    new TrainingRun.Options(null, progressIntervalMillis))) {
+            try (TrainingRun training = start(run, subset, checkpoint, checkpointKey)) {
                 int planned = training.plannedSnapshots();
                 if (store.exists(snapshotKey(run, planned))) {
                     announceStored(run, planned, planned, announce);
@@ -126,6 +125,22 @@ public class NetworkTrainer {
         } finally {
             lease.release(run);
             stopped.countDown();
+        }
+    }
+
+    /**
+     * The run's training, resumed from {@code checkpoint} when there is one. A checkpoint it cannot
+     * resume from fails the run with the object named: training it again from the start would
+     * silently throw away what the checkpoint held, so an operator decides (delete it to do so).
+     */
+    private TrainingRun start(RunRef run, TrainingSubset subset, byte[] checkpoint, String checkpointKey) {
+        try {
+            return new TrainingRun(run.spec().model(), run.spec().training(), subset.images(), subset.images().labels(),
+                    subset.labelDim(), checkpoint, new TrainingRun.Options(null, progressIntervalMillis));
+        } catch (UnusableCheckpointException e) {
+            throw new IllegalArgumentException("checkpoint " + checkpointKey + " (" + checkpoint.length
+                    + " bytes) cannot be resumed from: " + e.getMessage() + "; delete it to train the run from the start",
+                    e);
         }
     }
 

@@ -53,10 +53,19 @@ public final class ImageSetCodec {
         return buffer.toByteArray();
     }
 
+    /**
+     * Reads one image set; an {@link IOException} says what is wrong with the data: not gzip, not
+     * EMMDS, a version this build does not read, or truncated (where it ends: inside the header, or
+     * before the images its header announces).
+     */
     public static ImageSet read(InputStream source) throws IOException {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(source, 1 << 16), 1 << 16));
-        byte[] magic = new byte[MAGIC.length];
+        int count = -1;
+        int channels = 0;
+        int height = 0;
+        int width = 0;
         try {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(source, 1 << 16), 1 << 16));
+            byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) {
                 throw new IOException("not an EMM dataset: bad magic");
@@ -65,14 +74,15 @@ public final class ImageSetCodec {
             if (version != VERSION) {
                 throw new IOException("unsupported EMM dataset version " + version + " (this build reads " + VERSION + ")");
             }
-            int count = in.readInt();
-            int channels = in.readUnsignedShort();
-            int height = in.readUnsignedShort();
-            int width = in.readUnsignedShort();
+            int announced = in.readInt();
+            channels = in.readUnsignedShort();
+            height = in.readUnsignedShort();
+            width = in.readUnsignedShort();
             int classCount = in.readUnsignedShort();
-            if (count < 0) {
-                throw new IOException("negative image count " + count);
+            if (announced < 0) {
+                throw new IOException("negative image count " + announced);
             }
+            count = announced;
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
                 labels[i] = in.readUnsignedShort();
@@ -84,7 +94,9 @@ public final class ImageSetCodec {
             }
             return new ImageSet(channels, height, width, classCount, labels, pixels);
         } catch (EOFException e) {
-            throw new IOException("truncated EMM dataset", e);
+            throw new IOException(count < 0 ? "truncated EMM dataset: the data ends inside its header"
+                    : "truncated EMM dataset: the data ends before the " + count + " images of " + channels + "x"
+                            + height + "x" + width + " its header announces", e);
         } catch (IllegalArgumentException e) {
             throw new IOException("inconsistent EMM dataset: " + e.getMessage(), e);
         }
