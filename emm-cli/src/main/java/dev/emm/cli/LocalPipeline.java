@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,10 @@ public final class LocalPipeline implements AutoCloseable {
     private final StackDescriptor descriptor;
     private final Path logDirectory;
     private final ThreadPlan threads;
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    /** By instance; a restart replaces an entry, possibly from another thread (the fault suite). */
+    private final Map<String, ServiceProcess> services = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** The environment each instance was started with, which a restart keeps. */
+    private final Map<String, Map<String, String>> settings = new HashMap<>();
 
     private LocalPipeline(LocalStack stack, Path logDirectory, ThreadPlan threads) {
         this.stack = stack;
@@ -52,6 +57,15 @@ public final class LocalPipeline implements AutoCloseable {
      */
     public static LocalPipeline start(Path directory, PrintStream log, List<String> serviceNames, int trainers,
             Map<String, String> trainerSettings) {
+        return start(directory, log, serviceNames, trainers, Map.of(), trainerSettings);
+    }
+
+    /**
+     * @param serviceSettings environment variables for every service (e.g. Kafka client settings
+     *     such as KAFKA_SESSION_TIMEOUT_MS); a trainer's own settings take precedence
+     */
+    public static LocalPipeline start(Path directory, PrintStream log, List<String> serviceNames, int trainers,
+            Map<String, String> serviceSettings, Map<String, String> trainerSettings) {
         long started = System.nanoTime();
         LocalStack stack = LocalStack.start(LocalStackSettings.onFreePorts(directory));
         LocalPipeline pipeline = new LocalPipeline(stack, directory.resolve("logs"),
@@ -72,9 +86,13 @@ public final class LocalPipeline implements AutoCloseable {
                 boolean trainer = service.equals(TRAINER);
                 for (int i = 1; i <= (trainer ? trainers : 1); i++) {
                     String instance = i == 1 ? service : service + "-" + i;
+                    Map<String, String> environment = new HashMap<>(serviceSettings);
+                    if (trainer) {
+                        environment.putAll(trainerSettings);
+                    }
+                    pipeline.settings.put(instance, Map.copyOf(environment));
                     pipeline.services.put(instance, ServiceProcess.start(service, instance, freePort(),
-                            pipeline.descriptor, pipeline.logDirectory, false, trainer ? trainerSettings : Map.of(),
-                            pipeline.threads));
+                            pipeline.descriptor, pipeline.logDirectory, false, environment, pipeline.threads));
                 }
             }
             for (ServiceProcess service : pipeline.services.values()) {
@@ -104,24 +122,55 @@ public final class LocalPipeline implements AutoCloseable {
         return descriptor;
     }
 
-    /** Starts a service again on its old port, after a stop or a kill. */
+    /** The instances started, in start order (trainer-service, trainer-service-2, ...). */
+    public List<String> instances() {
+        synchronized (services) {
+            return List.copyOf(services.keySet());
+        }
+    }
+
+    /** Starts a service again on its old port and with its settings, after a stop or a kill. */
     public void restart(String name) {
         restart(name, Map.of());
     }
 
-    /** Starts a service again on its old port, after a stop or a kill, with these settings in its environment. */
-    public void restart(String name, Map<String, String> settings) {
+    /**
+     * Starts a service again on its old port, after a stop or a kill, with these settings added to
+     * those it was started with.
+     */
+    public void restart(String name, Map<String, String> extraSettings) {
         ServiceProcess old = service(name);
         old.stop();
+        Map<String, String> environment = new HashMap<>(settings.getOrDefault(name, Map.of()));
+        environment.putAll(extraSettings);
         ServiceProcess fresh = ServiceProcess.start(old.service(), name, old.port(), descriptor, logDirectory, false,
-                settings, threads);
+                environment, threads);
         services.put(name, fresh);
         fresh.awaitReady(START_TIMEOUT);
     }
 
+    /** Shuts the broker down and starts it again on its port and data (services reconnect); how long it was away. */
+    public Duration restartBroker() {
+        return stack.restartBroker();
+    }
+
+    /** Stops the object store (its port refuses connections) until {@link #startStore}; the objects stay. */
+    public void stopStore() {
+        stack.stopStore();
+    }
+
+    /** Serves the objects again on the store's old port. */
+    public void startStore() {
+        stack.startStore();
+    }
+
     /** Throws, with the log's tail, if any service has died. */
     public void checkAlive() {
-        for (ServiceProcess service : services.values()) {
+        List<ServiceProcess> running;
+        synchronized (services) {
+            running = List.copyOf(services.values());
+        }
+        for (ServiceProcess service : running) {
             if (!service.alive()) {
                 throw new CliException(service.instance() + " stopped unexpectedly; last log lines:\n" + service.logTail(30));
             }
@@ -130,7 +179,11 @@ public final class LocalPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        services.values().parallelStream().forEach(ServiceProcess::stop);
+        List<ServiceProcess> running;
+        synchronized (services) {
+            running = List.copyOf(services.values());
+        }
+        running.parallelStream().forEach(ServiceProcess::stop);
         stack.close();
     }
 

@@ -41,6 +41,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String META_PROPERTIES = "meta.properties";
     private static final Duration TOPIC_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration TOPIC_VISIBILITY_POLL = Duration.ofMillis(20);
+    private static final Duration RESTART_BIND_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -60,6 +61,24 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (attempt == BIND_ATTEMPTS || !causedByBindFailure(e)) {
                     throw e;
                 }
+            }
+        }
+    }
+
+    /**
+     * Starts a broker again on {@code dataDir} and the port it served before, waiting out a port
+     * the operating system still holds for the closed listener's connections.
+     */
+    public static EmbeddedKafka restart(Path dataDir, int port) {
+        long deadline = System.nanoTime() + RESTART_BIND_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return startOn(dataDir, port, freePort());
+            } catch (RuntimeException e) {
+                if (!causedByBindFailure(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(Duration.ofMillis(500));
             }
         }
     }

@@ -11,17 +11,25 @@ import java.util.concurrent.FutureTask;
 
 /**
  * Everything the services need on one machine: a Kafka broker with every EMM topic, an S3 store
- * with the EMM bucket, and the bundled MNIST registered in it.
+ * with the EMM bucket, and the bundled MNIST registered in it. Broker and store can each be
+ * stopped and started again on their ports and data (the fault suite's broker restart and store
+ * outage); clients see a broker or store that went away and came back.
  */
 public final class LocalStack implements AutoCloseable {
 
-    private final EmbeddedKafka kafka;
-    private final EmbeddedS3 s3;
+    private final LocalStackSettings settings;
+    private final String bootstrapServers;
+    private final StoreConfig storeConfig;
     private final Duration startupTime;
+    private EmbeddedKafka kafka;
+    private EmbeddedS3 s3;
 
-    private LocalStack(EmbeddedKafka kafka, EmbeddedS3 s3, Duration startupTime) {
+    private LocalStack(LocalStackSettings settings, EmbeddedKafka kafka, EmbeddedS3 s3, Duration startupTime) {
+        this.settings = settings;
         this.kafka = kafka;
         this.s3 = s3;
+        this.bootstrapServers = kafka.bootstrapServers();
+        this.storeConfig = storeConfig(s3);
         this.startupTime = startupTime;
     }
 
@@ -41,7 +49,7 @@ public final class LocalStack implements AutoCloseable {
         }
         try {
             EmbeddedS3 s3 = await(storeStart);
-            return new LocalStack(kafka, s3, Duration.ofNanos(System.nanoTime() - started));
+            return new LocalStack(settings, kafka, s3, Duration.ofNanos(System.nanoTime() - started));
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
@@ -98,11 +106,44 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return bootstrapServers;
     }
 
     public StoreConfig storeConfig() {
-        return storeConfig(s3);
+        return storeConfig;
+    }
+
+    /**
+     * Shuts the broker down and starts it again on the same port and log directory: topics,
+     * records and committed offsets are kept, and clients reconnect to the address they know.
+     *
+     * @return how long the broker was away
+     */
+    public synchronized Duration restartBroker() {
+        long stopped = System.nanoTime();
+        kafka.close();
+        kafka = EmbeddedKafka.restart(settings.kafkaDirectory(), port(bootstrapServers));
+        return Duration.ofNanos(System.nanoTime() - stopped);
+    }
+
+    /** Stops the store (connections are refused) until {@link #startStore}; the objects stay on disk. */
+    public synchronized void stopStore() {
+        if (s3 != null) {
+            s3.close();
+            s3 = null;
+        }
+    }
+
+    /** Serves the stored objects again on the store's old port, with the same credentials. */
+    public synchronized void startStore() {
+        if (s3 == null) {
+            s3 = EmbeddedS3.startPersistent(settings.s3Directory(), port(storeConfig.endpoint()),
+                    new S3Credentials(storeConfig.accessKey(), storeConfig.secretKey()));
+        }
+    }
+
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
     /** From the call to {@link #start} until topics, bucket and MNIST were in place. */
@@ -111,9 +152,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
-            s3.close();
+            stopStore();
         } finally {
             kafka.close();
         }

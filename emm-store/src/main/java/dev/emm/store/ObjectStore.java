@@ -21,8 +21,10 @@ import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,6 +38,15 @@ import okhttp3.OkHttpClient;
  * The pipeline's only door to object storage: one bucket, whole objects addressed by key. Every
  * failure surfaces as an unchecked {@link ObjectStoreException} naming the key and endpoint, so
  * handlers can let it propagate and rely on at-least-once redelivery.
+ *
+ * <p>A store that cannot be reached (restarting, failing over) is waited for: with a patience
+ * above zero, a call that fails for want of a connection or a response is tried again, after
+ * 0.25 s, then twice as long each time up to 5 s, until the patience has passed since its first
+ * attempt; only then does its failure surface. A service would otherwise stop its channel at the
+ * first refused connection and need a restart (docs/OPERATIONS.md, "Failures"). A conditional
+ * write is tried again only when its connection was refused: a write that may have reached the
+ * store and been applied would find its own condition broken on the second attempt. Answers of the
+ * store (an error response, a missing key, a condition not met) are never retried.
  */
 public final class ObjectStore implements AutoCloseable {
 
@@ -46,12 +57,26 @@ public final class ObjectStore implements AutoCloseable {
             NO_SUCH_KEY);
     /** The MinIO SDK's default connect, write and read timeout. */
     private static final long CLIENT_TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(5);
+    private static final System.Logger LOG = System.getLogger(ObjectStore.class.getName());
+    private static final long FIRST_RETRY_MILLIS = 250;
+    private static final long LONGEST_RETRY_MILLIS = 5_000;
 
     private final StoreConfig config;
     private final MinioClient client;
+    private final Duration patience;
 
+    /** A client that reports the first failure to reach the store (tools, tests: fail fast). */
     public ObjectStore(StoreConfig config) {
+        this(config, Duration.ZERO);
+    }
+
+    /**
+     * @param patience how long a call waits for a store that cannot be reached before it fails
+     *     (the services: {@code emm.store.unreachable-patience-seconds})
+     */
+    public ObjectStore(StoreConfig config, Duration patience) {
         this.config = config;
+        this.patience = patience;
         MinioClient.Builder builder = MinioClient.builder()
                 .endpoint(config.endpoint())
                 .credentials(config.accessKey(), config.secretKey())
@@ -115,12 +140,14 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The object with its entity tag, for a later {@link #putIfMatch}; empty if there is none. */
     public Optional<VersionedObject> findVersioned(String key) {
-        try (GetObjectResponse response = getObject(key)) {
-            return Optional.of(new VersionedObject(response.readAllBytes(), unquoted(response.headers().get("ETag"))));
+        try {
+            return Optional.of(call("get", key, () -> {
+                try (GetObjectResponse response = getObject(key)) {
+                    return new VersionedObject(response.readAllBytes(), unquoted(response.headers().get("ETag")));
+                }
+            }));
         } catch (ObjectNotFoundException e) {
             return Optional.empty();
-        } catch (IOException e) {
-            throw new ObjectStoreException(failure("get", key, e), e);
         }
     }
 
@@ -134,11 +161,11 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public byte[] get(String key) {
-        try (InputStream in = open(key)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new ObjectStoreException(failure("get", key, e), e);
-        }
+        return call("get", key, () -> {
+            try (InputStream in = getObject(key)) {
+                return in.readAllBytes();
+            }
+        });
     }
 
     public Optional<byte[]> find(String key) {
@@ -149,16 +176,31 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** Streams the object; the caller closes the stream to release the connection. */
+    /**
+     * Streams the object; the caller closes the stream to release the connection. Only the opening
+     * waits for an unreachable store: a failure while reading surfaces to the caller.
+     */
     public InputStream open(String key) {
-        return getObject(key);
+        return call("open", key, () -> getObject(key));
     }
 
-    private GetObjectResponse getObject(String key) {
-        return call("open", key, () -> client.getObject(GetObjectArgs.builder()
+    private GetObjectResponse getObject(String key) throws MinioException, GeneralSecurityException, IOException {
+        return client.getObject(GetObjectArgs.builder()
                 .bucket(config.bucket())
                 .object(key)
-                .build()));
+                .build());
+    }
+
+    /** One listing attempt, never retried: whether the store answers now (readiness checks). */
+    public void probe() {
+        attempt("probe", "health/", () -> {
+            // The listing is lazy: a failure arrives as its first result.
+            Iterator<Result<Item>> first = client.listObjects(ListObjectsArgs.builder()
+                    .bucket(config.bucket())
+                    .prefix("health/")
+                    .build()).iterator();
+            return first.hasNext() ? first.next().get() : null;
+        });
     }
 
     public boolean exists(String key) {
@@ -230,7 +272,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     private Optional<String> conditionalPut(String key, byte[] bytes, Map<String, String> condition) {
-        return Optional.ofNullable(call("conditional put", key, () -> {
+        return Optional.ofNullable(call("conditional put", key, false, () -> {
             try {
                 return unquoted(client.putObject(PutObjectArgs.builder()
                         .bucket(config.bucket())
@@ -252,6 +294,44 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     private <T> T call(String operation, String key, StoreCall<T> body) {
+        return call(operation, key, true, body);
+    }
+
+    /**
+     * @param idempotent whether a second attempt is harmless after a first that may have been
+     *     applied: then any failure to connect or to get an answer is retried, else only a refused
+     *     connection
+     */
+    private <T> T call(String operation, String key, boolean idempotent, StoreCall<T> body) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        long pause = FIRST_RETRY_MILLIS;
+        while (true) {
+            try {
+                return attempt(operation, key, body);
+            } catch (ObjectStoreException e) {
+                boolean unreachable = idempotent ? e.getCause() instanceof IOException
+                        : e.getCause() instanceof ConnectException;
+                if (!unreachable || System.nanoTime() + pause * 1_000_000 > deadline) {
+                    throw e;
+                }
+                if (pause == FIRST_RETRY_MILLIS) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}; trying again for up to {1} s", e.getMessage(),
+                            patience.toSeconds());
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ObjectStoreException(operation + " of key '" + key + "' in " + location()
+                        + " interrupted while waiting for the store", e);
+            }
+            pause = Math.min(2 * pause, LONGEST_RETRY_MILLIS);
+        }
+    }
+
+    /** One attempt; an I/O failure surfaces with its IOException as the cause, so {@link #call} can tell it apart. */
+    private <T> T attempt(String operation, String key, StoreCall<T> body) {
         try {
             return body.run();
         } catch (ErrorResponseException e) {
