@@ -80,15 +80,15 @@ public final class ExperimentStateMachine {
         if (state.finished()) {
             return new Transition(state, List.of());
         }
-        EmmResult result = EmmResult.cancelled(state.experimentId(), state.points());
-        ExperimentState cancelled = new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(),
-                result.status(), state.probing(), state.runs(), result, Boolean.FALSE);
-        List<Object> events = new ArrayList<>(cancellations(cancelled));
-        events.add(progress(cancelled));
-        events.add(ExperimentCompleted.of(result));
-        return new Transition(cancelled, events);
+        return stop(state, EmmResult.cancelled(state.experimentId(), state.points()), state.probing());
     }
 
+    /**
+     * A run failed: the experiment finishes as {@code failed} with the run's reason, and the other
+     * runs of the current round still training are cancelled (with {@code parallelProbes} > 1 they
+     * would otherwise train on for nothing). The state keeps those sizes, as a cancel does, so a
+     * restart can cancel them again; the failed run itself has stopped, or its worker has given it up.
+     */
     public static Transition onRunFailed(ExperimentState state, RunFailed failure) {
         RunRecord run = state.runs().get(failure.run().size());
         if (state.finished() || run == null || !run.runId().equals(failure.run().runId())) {
@@ -96,7 +96,8 @@ public final class ExperimentStateMachine {
         }
         EmmResult result = EmmResult.failed(state.experimentId(), state.points(),
                 "run " + failure.run().runId() + " failed in " + failure.stage() + ": " + failure.reason());
-        return finish(state, result);
+        List<Integer> others = state.probing().stream().filter(size -> size != run.size()).toList();
+        return stop(state, result, others);
     }
 
     /**
@@ -172,6 +173,19 @@ public final class ExperimentStateMachine {
         return new Transition(next, events);
     }
 
+    /**
+     * Ends a running experiment early (cancelled or failed) and cancels the runs of {@code stillProbing}
+     * that have no result yet.
+     */
+    private static Transition stop(ExperimentState state, EmmResult result, List<Integer> stillProbing) {
+        ExperimentState stopped = new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(),
+                result.status(), stillProbing, state.runs(), result, Boolean.FALSE);
+        List<Object> events = new ArrayList<>(cancellations(stopped));
+        events.add(progress(stopped));
+        events.add(ExperimentCompleted.of(result));
+        return new Transition(stopped, events);
+    }
+
     private static Transition finish(ExperimentState state, EmmResult result) {
         ExperimentState done = new ExperimentState(state.schemaVersion(), state.experimentId(), state.spec(),
                 result.status(), List.of(), state.runs(), result, Boolean.FALSE);
@@ -180,19 +194,21 @@ public final class ExperimentStateMachine {
 
     /**
      * The runs that must not go on: those decided early before their last snapshot was measured,
-     * and, in a cancelled experiment, the current round's runs still without a result.
+     * and, in a cancelled or failed experiment, the runs it still lists as probing that have no result.
      */
     private static List<RunCancelled> cancellations(ExperimentState state) {
         boolean experimentCancelled = state.status() == ExperimentStatus.CANCELLED;
+        boolean experimentStopped = experimentCancelled || state.status() == ExperimentStatus.FAILED;
         List<RunCancelled> cancelled = new ArrayList<>();
         state.runs().values().stream()
                 .sorted(Comparator.comparingInt(RunRecord::size))
                 .forEach(run -> {
                     if (run.decision() != null && !run.measuredToTheEnd()) {
                         cancelled.add(cancellation(state.experimentId(), run));
-                    } else if (experimentCancelled && state.probing().contains(run.size()) && !run.complete()) {
+                    } else if (experimentStopped && state.probing().contains(run.size()) && !run.complete()) {
                         cancelled.add(RunCancelled.of(state.experimentId(), run.runId(), run.size(),
-                                RunCancelled.EXPERIMENT_CANCELLED, null));
+                                experimentCancelled ? RunCancelled.EXPERIMENT_CANCELLED : RunCancelled.EXPERIMENT_FAILED,
+                                null));
                     }
                 });
         return cancelled;

@@ -10,6 +10,7 @@ import dev.emm.core.events.ExperimentCompleted;
 import dev.emm.core.events.MetricComputed;
 import dev.emm.core.events.RunCancelled;
 import dev.emm.core.events.RunFailed;
+import dev.emm.core.events.RunRef;
 import dev.emm.core.events.StageTime;
 import dev.emm.core.events.TrainRequested;
 import dev.emm.core.json.Json;
@@ -140,6 +141,39 @@ class ExperimentStateMachineTest {
         ExperimentCompleted completed = (ExperimentCompleted) failed.events().get(1);
         assertEquals(ExperimentStatus.FAILED, completed.result().status());
         assertTrue(completed.result().message().contains("no dataset"));
+    }
+
+    @Test
+    void aFailedRunCancelsTheOtherRunsOfItsRoundStillInTrainingAndARestartCancelsThemAgain() {
+        ExperimentSpec spec = SpecValidator.validated(Json.readStrict("""
+                {"name": "optimum", "data": {"dataset": "mnist", "resolution": 8, "classes": 10, "labelMode": "none"},
+                 "model": {"kind": "optimum"}, "sampling": {"sampleCount": 60, "batchSize": 60},
+                 "search": {"minSize": 10, "maxSize": 80, "growthFactor": 2.0, "parallelProbes": 3}}""",
+                ExperimentSpec.class));
+        Transition started = ExperimentStateMachine.start("exp9", spec);
+        RunRef first = ((TrainRequested) started.events().get(0)).run();
+        Transition measured = ExperimentStateMachine.onMetric(started.state(),
+                MetricComputed.of(first, 1, true, MemorizationSummary.of(60, 60), "k", null, null));
+        assertEquals(List.of(13, 16, 20), measured.state().probing());
+        List<RunRef> round = measured.events().stream().filter(TrainRequested.class::isInstance)
+                .map(e -> ((TrainRequested) e).run()).toList();
+        Transition oneDone = ExperimentStateMachine.onMetric(measured.state(),
+                MetricComputed.of(round.get(2), 1, true, MemorizationSummary.of(60, 60), "k", null, null));
+        assertTrue(oneDone.events().stream().noneMatch(TrainRequested.class::isInstance), "13 and 16 still training");
+
+        Transition failed = ExperimentStateMachine.onRunFailed(oneDone.state(), RunFailed.of(round.get(0), "train", "oom"));
+        assertEquals(ExperimentStatus.FAILED, failed.state().status());
+        RunCancelled other = RunCancelled.of("exp9", "exp9-n16-s0", 16, RunCancelled.EXPERIMENT_FAILED, null);
+        assertEquals(List.of(other), failed.events().stream().filter(RunCancelled.class::isInstance).toList(),
+                "only the run still training: 20 has its result, 13 is the one that failed");
+        ExperimentCompleted completed = (ExperimentCompleted) failed.events().get(failed.events().size() - 1);
+        assertEquals("run exp9-n13-s0 failed in train: oom", completed.result().message());
+
+        ExperimentState restored = Json.read(Json.toBytes(failed.state()), ExperimentState.class);
+        assertEquals(List.of(other, completed), ExperimentStateMachine.resume(restored),
+                "restarted before the broker acknowledged: the other run is cancelled again");
+        assertEquals(List.of(), ExperimentStateMachine.onRunFailed(failed.state(),
+                RunFailed.of(round.get(1), "train", "oom too")).events(), "a later failure changes nothing");
     }
 
     @Test
