@@ -7,6 +7,7 @@ import dev.emm.core.data.IntraClassMix;
 import dev.emm.core.data.TrainingSubset;
 import dev.emm.core.events.RunRef;
 import dev.emm.core.json.Json;
+import dev.emm.core.metric.MemorizationSummary;
 import dev.emm.core.spec.DataSpec;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
@@ -18,10 +19,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads datasets and run subsets from the object store. A run's training subset is materialized
+ * Reads datasets, run subsets and snapshots' metric summaries from the object store. A run's training subset is materialized
  * once from the registered dataset (and, for a spec with {@code data.mix}, the second dataset) and
  * stored under the run, so the metric compares against exactly the images the run trained on.
  */
@@ -91,6 +93,22 @@ public class RunData {
             throw new IllegalArgumentException("dataset '" + name + "': its manifest " + key + " cannot be read: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The metric summary stored at {@code key} ({@code metric.json}), if any. Bytes that are no
+     * summary throw {@link IllegalArgumentException} naming the object and what is wrong, so the run
+     * fails with that reason: the record would otherwise come back at every restart and find them again.
+     */
+    public Optional<MemorizationSummary> storedSummary(String key) {
+        return store.find(key).map(bytes -> {
+            try {
+                return Json.read(bytes, MemorizationSummary.class);
+            } catch (Json.MalformedJsonException e) {
+                throw new IllegalArgumentException("metric summary " + key + " (" + bytes.length
+                        + " bytes) cannot be read: " + e.getMessage(), e);
+            }
+        });
     }
 
     /**

@@ -94,8 +94,7 @@ public class SamplesConsumer {
         RunRef run = ready.run();
         String summaryKey = StorageLayout.snapshotMetric(run.experimentId(), run.runId(), ready.snapshot());
         String distancesKey = StorageLayout.snapshotDistances(run.experimentId(), run.runId(), ready.snapshot());
-        MemorizationSummary summary = store.find(summaryKey)
-                .map(bytes -> Json.read(bytes, MemorizationSummary.class))
+        MemorizationSummary summary = runData.storedSummary(summaryKey)
                 .filter(stored -> stored.sampleCount() >= ready.sampleCount())
                 .orElseGet(() -> {
                     MemorizationSummary measured = measureFirst(ready, distancesKey);
