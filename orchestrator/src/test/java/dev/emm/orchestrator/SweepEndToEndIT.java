@@ -14,6 +14,10 @@ import dev.emm.cli.ReportCommand;
 import dev.emm.cli.StoreSource;
 import dev.emm.core.events.Topics;
 import dev.emm.core.json.Json;
+import dev.emm.core.spec.SweepExpansion;
+import dev.emm.core.storage.StorageLayout;
+import dev.emm.core.sweep.SweepState;
+import dev.emm.store.ObjectStore;
 import dev.emm.testsupport.Experiments;
 import dev.emm.testsupport.HeadlessChromium;
 import dev.emm.testsupport.KafkaTestClients;
@@ -21,6 +25,7 @@ import dev.emm.testsupport.SharedPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * submission over REST and once over Kafka (a bad value first, refused naming sweep.values[1]): each becomes a sweep of two experiments, both finish,
  * each value's answer equals that of a single experiment with that resolution, the completion is
  * announced on emm.sweeps.completed, and the sweep's report has EMM per value and one chart with two
- * curves (opened in headless Chromium; the DOM is kept under target/sweep-e2e/).
+ * curves (opened in headless Chromium; the DOM is kept under target/sweep-e2e/). A sweep whose start a
+ * crash interrupted is completed by the restarted orchestrator.
  */
 @Tag("slow")
 class SweepEndToEndIT {
@@ -128,6 +134,46 @@ class SweepEndToEndIT {
         assertEquals(6, count(dom, "<g class=\"sweep-point\""), "three sizes per value");
         assertEquals(1, count(dom, "<line class=\"threshold\""), "the 1 - eps line");
         assertEquals(2, count(dom, "data-emm=\"40\""), "EMM per value in the table");
+    }
+
+    /**
+     * The crash window of a sweep's start: its sweep.json stored, none of its experiments created yet,
+     * completion not announced. The restarted orchestrator creates both experiments, they finish, and
+     * the sweep's completion is announced and recorded.
+     */
+    @Test
+    void aSweepStoredBeforeItsExperimentsWereCreatedIsCompletedAfterARestart() throws Exception {
+        LocalPipeline pipeline = SharedPipeline.get();
+        String sweepId = "sweep-restart-" + UUID.randomUUID().toString().substring(0, 8);
+        SweepState stored = SweepState.start(sweepId, SweepExpansion.expand(Json.mapper().readTree("""
+                {"name": "sweep-restart", "data": {"dataset": "mnist", "classes": 10}, "model": {"kind": "optimum"},
+                 "sampling": {"sampleCount": 20, "batchSize": 20}, "search": {"minSize": 10, "maxSize": 20},
+                 "sweep": {"factor": "data.resolution", "values": [8, 16]}}
+                """)));
+        try (ObjectStore store = new ObjectStore(pipeline.stack().storeConfig())) {
+            pipeline.service("orchestrator").kill();
+            store.put(StorageLayout.sweepState(sweepId), Json.toBytes(stored));
+            pipeline.restart("orchestrator");
+
+            JsonNode sweep = Experiments.awaitSweep(pipeline, sweepId, Duration.ofMinutes(5));
+            assertEquals("finished", sweep.path("status").asText(), sweep.toString());
+            for (int i = 0; i < RESOLUTIONS.size(); i++) {
+                JsonNode value = sweep.path("values").get(i);
+                assertEquals(sweepId + "-v" + i, value.path("experimentId").asText());
+                assertEquals("above_max", value.path("status").asText(), value.toString());
+                assertEquals(20, value.path("emm").asInt());
+                assertEquals(List.of(10, 20), sizes(value));
+            }
+            JsonNode completed = Json.mapper().readTree(KafkaTestClients.awaitRecords(
+                    pipeline.stack().bootstrapServers(), Topics.SWEEPS_COMPLETED, record -> sweepId.equals(record.key()),
+                    1, Duration.ofSeconds(30)).get(0).value());
+            assertEquals(sweep, completed.path("result"));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (!Json.read(store.get(StorageLayout.sweepState(sweepId)), SweepState.class).completionAnnounced()) {
+                assertTrue(Instant.now().isBefore(deadline), "the announcement is recorded in sweep.json");
+                Experiments.sleep(100);
+            }
+        }
     }
 
     private static List<String> experimentIds(JsonNode sweep) {
