@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Damaged objects in the store (issue 15's store corpus): a dataset manifest that lies about its
- * counts, a truncated samples file and a corrupt training checkpoint, each planted where a run of a
+ * counts, a truncated samples file, a corrupt training checkpoint and a metric summary that is no
+ * JSON, each planted where a run of a
  * new experiment reads it. Each experiment fails with a reason naming the object and what is wrong
  * (no crash loop, no hang, no number measured on the wrong data), every service stays live, and a
  * good experiment submitted afterwards runs to its answer.
@@ -48,6 +49,7 @@ class StoreCorpusIT {
     private static final String LYING_MANIFEST = "store-corpus-lying-manifest";
     private static final String TRUNCATED_SAMPLES = "store-corpus-truncated-samples";
     private static final String CORRUPT_CHECKPOINT = "store-corpus-corrupt-checkpoint";
+    private static final String UNREADABLE_METRIC = "store-corpus-unreadable-metric";
     private static final String LIAR = "store-corpus-liar";
 
     /** An optimum search on {@code dataset} at 16x16, sizes 10..40, 16 samples. */
@@ -105,9 +107,18 @@ class StoreCorpusIT {
                     + " (" + checkpoint.length + " bytes) cannot be resumed from: checkpoint is corrupt: CRC-32"
                     + " mismatch; delete it to train the run from the start");
 
+            // The first snapshot's metric summary as bytes that are no JSON, where the metric finds it.
+            String metricRun = runId(UNREADABLE_METRIC, optimum("mnist"));
+            String metricKey = StorageLayout.snapshotMetric(UNREADABLE_METRIC, metricRun, 1);
+            store.put(metricKey, "garbage".getBytes(StandardCharsets.UTF_8));
+            expected.put(UNREADABLE_METRIC, "run " + metricRun + " failed in metric: metric summary " + metricKey
+                    + " (7 bytes) cannot be read: malformed JSON at $: Unrecognized token 'garbage': was expecting"
+                    + " (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+
             submit(pipeline, LYING_MANIFEST, optimum(LIAR));
             submit(pipeline, TRUNCATED_SAMPLES, optimum("mnist"));
             submit(pipeline, CORRUPT_CHECKPOINT, NETWORK);
+            submit(pipeline, UNREADABLE_METRIC, optimum("mnist"));
             Map<String, String> reasons = new LinkedHashMap<>();
             for (String id : expected.keySet()) {
                 JsonNode ended = Experiments.await(pipeline, id, Duration.ofMinutes(2));
@@ -131,7 +142,7 @@ class StoreCorpusIT {
                     Duration.ofMinutes(3));
             assertEquals("above_max", after.path("status").asText(), after.toString());
             assertEquals(20, after.path("emm").asInt());
-            System.err.printf("store corpus: 3 experiments failed with their reasons in %.1f s, services live, next"
+            System.err.printf("store corpus: 4 experiments failed with their reasons in %.1f s, services live, next"
                     + " experiment %s (EMM %d), %.1f s in all%n", corpusSeconds, after.path("status").asText(),
                     after.path("emm").asInt(), (System.nanoTime() - start) / 1e9);
             reasons.forEach((id, reason) -> System.err.println("  " + id + ": " + reason));
