@@ -1,6 +1,6 @@
 package dev.emm.datasets;
 
-import java.io.FilterInputStream;
+import com.google.common.io.CountingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -59,17 +59,17 @@ final class PickleReader {
      * {@link IOException} on a truncated stream and {@link PickleException} on invalid content.
      */
     static Object load(InputStream in, long available) throws IOException {
-        Counting counting = new Counting(in);
+        CountingInputStream counting = new CountingInputStream(in);
         GuardedUnpickler unpickler = new GuardedUnpickler(new PushbackInputStream(counting, 8), counting, available);
         return unpickler.read();
     }
 
     private static final class GuardedUnpickler extends Unpickler {
         private final PushbackInputStream source;
-        private final Counting counting;
+        private final CountingInputStream counting;
         private final long available;
 
-        GuardedUnpickler(PushbackInputStream source, Counting counting, long available) {
+        GuardedUnpickler(PushbackInputStream source, CountingInputStream counting, long available) {
             this.source = source;
             this.counting = counting;
             this.available = available;
@@ -100,37 +100,11 @@ final class PickleReader {
         }
 
         private void check(short key, long length) throws IOException {
-            long left = available - counting.count;
+            long left = available - counting.getCount();
             if (length < 0 || length > left) {
                 throw new IOException(String.format("pickle opcode 0x%02x declares %d bytes but only %d remain",
                         key, length, left));
             }
-        }
-    }
-
-    private static final class Counting extends FilterInputStream {
-        long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
         }
     }
 

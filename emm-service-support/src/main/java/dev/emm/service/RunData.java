@@ -13,9 +13,8 @@ import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.FilterInputStream;
+import com.google.common.io.CountingInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -120,55 +119,21 @@ public class RunData {
      * themselves are bad only when the store delivered all of them.
      */
     public ImageSet readImageSet(String key) {
-        try (Counted in = new Counted(store.open(key))) {
+        try (CountingInputStream in = new CountingInputStream(store.open(key))) {
             try {
                 return ImageSetCodec.read(in);
             } catch (IOException decoding) {
                 in.transferTo(OutputStream.nullOutputStream());
                 long size = store.size(key);
-                if (in.count != size) {
+                if (in.getCount() != size) {
                     throw new UncheckedIOException("cannot read images at " + key + ": the store delivered "
-                            + in.count + " of its " + size + " bytes", decoding);
+                            + in.getCount() + " of its " + size + " bytes", decoding);
                 }
                 throw new IllegalArgumentException("images " + key + " (" + size + " bytes) cannot be read: "
                         + decoding.getMessage(), decoding);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read images at " + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Counts the bytes read through it. */
-    private static final class Counted extends FilterInputStream {
-        private long count;
-
-        Counted(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count += skipped;
-            return skipped;
         }
     }
 }
