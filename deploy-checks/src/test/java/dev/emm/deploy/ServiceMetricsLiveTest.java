@@ -85,7 +85,7 @@ class ServiceMetricsLiveTest {
 
     /**
      * A tiny network at one size that trains until it is cancelled (ten million steps), as
-     * emm-test-support's Experiments.untilCancelledSpec, which this module does not depend on.
+     * emm-test-support's TinyNetworkSpec.of(name, 10), which this module does not depend on.
      */
     private static final String NETWORK_SPEC = """
             {"name":"deploy-checks-network",

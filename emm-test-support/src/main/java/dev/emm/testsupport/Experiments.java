@@ -74,22 +74,4 @@ public final class Experiments {
                  "search": {"minSize": %d, "maxSize": %d, "precision": 0.25}}
                 """.formatted(name, samples, minSize, maxSize);
     }
-
-    /**
-     * A tiny network at one size whose training runs until it is cancelled (ten million steps), for
-     * tests that need runs in training while they act on them.
-     */
-    public static String untilCancelledSpec(String name, int size) {
-        return """
-                {"name": "%s",
-                 "data": {"dataset": "mnist", "resolution": 8, "classes": 10},
-                 "model": {"kind": "ddpmpp", "modelChannels": 16, "channelMult": [1, 2], "numBlocks": 1,
-                           "attnResolutions": [], "dropout": 0.0},
-                 "training": {"preconditioning": "edm", "learningRate": 0.002, "warmupImages": 0, "batchSize": 64,
-                              "capBatchAtDatasetSize": true, "emaDecay": 0.0, "durationUnit": "steps",
-                              "duration": 10000000},
-                 "sampling": {"sampleCount": 100, "batchSize": 100},
-                 "search": {"minSize": %d, "maxSize": %d}}
-                """.formatted(name, size, size);
-    }
 }

@@ -18,6 +18,7 @@ import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.TinyNetworkSpec;
 import dev.emm.testsupport.Experiments;
 import dev.emm.testsupport.KafkaTestClients;
 import dev.emm.testsupport.SharedPipeline;
@@ -52,7 +53,7 @@ class CancelEndToEndIT {
         OrchestratorClient client = pipeline.orchestrator();
         String bootstrap = pipeline.stack().bootstrapServers();
 
-        String byRest = client.submit(Experiments.untilCancelledSpec("cancel-rest", SIZE)).path("experimentId").asText();
+        String byRest = client.submit(TinyNetworkSpec.of("cancel-rest", SIZE).json()).path("experimentId").asText();
         String restRun = byRest + "-n" + SIZE + "-s0";
         awaitTraining(client, byRest);
         // Three progress reports (2 s apart) before the cancel, so a resumed run's first report lies
@@ -89,7 +90,7 @@ class CancelEndToEndIT {
             // A later request for the same run resumes it: this test plays the orchestrator, which
             // clears the marker before it requests a run.
             ExperimentSpec spec = SpecValidator.validated(Json.readStrict(
-                    Experiments.untilCancelledSpec("cancel-rest", SIZE).getBytes(StandardCharsets.UTF_8), ExperimentSpec.class));
+                    TinyNetworkSpec.of("cancel-rest", SIZE).json().getBytes(StandardCharsets.UTF_8), ExperimentSpec.class));
             RunRef run = RunRef.of(byRest, SIZE, spec);
             store.delete(StorageLayout.runCancelled(byRest, restRun));
             long requestedAt = System.currentTimeMillis();
@@ -106,7 +107,7 @@ class CancelEndToEndIT {
             timeToStop(pipeline, () -> produce(bootstrap, Topics.RUNS_CANCELLED, restRun, Json.toString(again)));
         }
 
-        String byKafka = client.submit(Experiments.untilCancelledSpec("cancel-kafka", SIZE)).path("experimentId").asText();
+        String byKafka = client.submit(TinyNetworkSpec.of("cancel-kafka", SIZE).json()).path("experimentId").asText();
         awaitTraining(client, byKafka);
         // An unreadable cancellation must not stop the trainers' cancel channel: the next one still works.
         produce(bootstrap, Topics.RUNS_CANCELLED, "garbage", "{not json");

@@ -11,6 +11,7 @@ import dev.emm.core.events.TrainingProgress;
 import dev.emm.core.json.Json;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.TinyNetworkSpec;
 import dev.emm.testsupport.Experiments;
 import dev.emm.testsupport.KafkaTestClients;
 import dev.emm.testsupport.SharedPipeline;
@@ -36,17 +37,8 @@ class EarlyStopEndToEndIT {
     private static final int SIZE = 10;
 
     private static String spec() {
-        return """
-                {"name": "early-stop",
-                 "data": {"dataset": "mnist", "resolution": 8, "classes": 10},
-                 "model": {"kind": "ddpmpp", "modelChannels": 16, "channelMult": [1, 2], "numBlocks": 1,
-                           "attnResolutions": [], "dropout": 0.0},
-                 "training": {"preconditioning": "edm", "learningRate": 0.002, "warmupImages": 0, "batchSize": 64,
-                              "capBatchAtDatasetSize": true, "emaDecay": 0.0, "durationUnit": "steps",
-                              "duration": %d, "snapshotEveryImages": %d},
-                 "sampling": {"sampleCount": 100, "batchSize": 100},
-                 "search": {"minSize": %d, "maxSize": %d, "earlyStop": "ratio"}}
-                """.formatted(STEPS, SNAPSHOT_EVERY_STEPS * SIZE, SIZE, SIZE);
+        return TinyNetworkSpec.of("early-stop", SIZE).steps(STEPS).snapshotEverySteps(SNAPSHOT_EVERY_STEPS)
+                .earlyStop("ratio").json();
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.emm.cli.ServiceProcess;
 import dev.emm.core.events.Topics;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.TinyNetworkSpec;
 import dev.emm.testsupport.Experiments;
 import dev.emm.testsupport.KafkaTestClients;
 import dev.emm.testsupport.StoreLayoutAudit;
@@ -381,17 +382,7 @@ class FaultSuiteIT {
     }
 
     private static String networkSpec(String id) {
-        return """
-                {"name": "%s",
-                 "data": {"dataset": "mnist", "resolution": 8, "classes": 10},
-                 "model": {"kind": "ddpmpp", "modelChannels": 16, "channelMult": [1, 2], "numBlocks": 1,
-                           "attnResolutions": [], "dropout": 0.0},
-                 "training": {"preconditioning": "edm", "learningRate": 0.002, "warmupImages": 0, "batchSize": 64,
-                              "capBatchAtDatasetSize": true, "emaDecay": 0.0, "durationUnit": "steps",
-                              "duration": %d, "snapshotEveryImages": %d, "checkpointEveryImages": %d},
-                 "sampling": {"sampleCount": 50, "batchSize": 50},
-                 "search": {"minSize": %d, "maxSize": %d, "earlyStop": "off"}}
-                """.formatted(id, NETWORK_STEPS, NETWORK_SNAPSHOT_STEPS * NETWORK_SIZE,
-                NETWORK_CHECKPOINT_STEPS * NETWORK_SIZE, NETWORK_SIZE, NETWORK_SIZE);
+        return TinyNetworkSpec.of(id, NETWORK_SIZE).steps(NETWORK_STEPS).snapshotEverySteps(NETWORK_SNAPSHOT_STEPS)
+                .checkpointEverySteps(NETWORK_CHECKPOINT_STEPS).sampleCount(50).earlyStop("off").json();
     }
 }

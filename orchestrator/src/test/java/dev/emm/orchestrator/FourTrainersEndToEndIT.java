@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emm.cli.EmmHome;
 import dev.emm.cli.LocalPipeline;
 import dev.emm.core.events.Topics;
+import dev.emm.testsupport.TinyNetworkSpec;
 import dev.emm.testsupport.Experiments;
 import dev.emm.testsupport.KafkaTestClients;
 import java.net.URI;
@@ -51,7 +52,7 @@ class FourTrainersEndToEndIT {
                 Map.of("EMM_TRAINER_PROGRESS_INTERVAL_MILLIS", "500"))) {
             List<String> runs = new ArrayList<>();
             for (int i = 0; i < TRAINERS; i++) {
-                runs.add(pipeline.orchestrator().submit(Experiments.untilCancelledSpec("four-trainers-" + i, SIZE)).path("experimentId").asText()
+                runs.add(pipeline.orchestrator().submit(TinyNetworkSpec.of("four-trainers-" + i, SIZE).json()).path("experimentId").asText()
                         + "-n" + SIZE + "-s0");
             }
             List<String> trainers = new ArrayList<>();

@@ -14,6 +14,7 @@ import dev.emm.core.json.Json;
 import dev.emm.core.storage.StorageLayout;
 import dev.emm.djl.TrainingRun;
 import dev.emm.store.ObjectStore;
+import dev.emm.testsupport.TinyNetworkSpec;
 import dev.emm.testsupport.Experiments;
 import dev.emm.testsupport.KafkaTestClients;
 import dev.emm.testsupport.SharedPipeline;
@@ -42,17 +43,7 @@ class TrainerSigtermEndToEndIT {
 
     /** No checkpointEveryImages: the default checkpoints at every snapshot (steps 100 and 200). */
     private static String spec(String name) {
-        return """
-                {"name": "%s",
-                 "data": {"dataset": "mnist", "resolution": 8, "classes": 10},
-                 "model": {"kind": "ddpmpp", "modelChannels": 16, "channelMult": [1, 2], "numBlocks": 1,
-                           "attnResolutions": [], "dropout": 0.0},
-                 "training": {"preconditioning": "edm", "learningRate": 0.002, "warmupImages": 0, "batchSize": 64,
-                              "capBatchAtDatasetSize": true, "emaDecay": 0.0, "durationUnit": "steps",
-                              "duration": %d, "snapshotEveryImages": %d},
-                 "sampling": {"sampleCount": 100, "batchSize": 100},
-                 "search": {"minSize": %d, "maxSize": %d, "earlyStop": "off"}}
-                """.formatted(name, STEPS, SNAPSHOT_EVERY_STEPS * SIZE, SIZE, SIZE);
+        return TinyNetworkSpec.of(name, SIZE).steps(STEPS).snapshotEverySteps(SNAPSHOT_EVERY_STEPS).earlyStop("off").json();
     }
 
     @Test
