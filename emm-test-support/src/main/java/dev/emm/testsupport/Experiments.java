@@ -8,6 +8,7 @@ import dev.emm.cli.OrchestratorClient;
 import dev.emm.cli.ProgressPrinter;
 import dev.emm.cli.SweepWatcher;
 import java.time.Duration;
+import java.time.Instant;
 
 /** Submitting and awaiting experiments in tests, with progress on stderr. */
 public final class Experiments {
@@ -23,37 +24,31 @@ public final class Experiments {
 
     /** Waits for the experiment to exist (a Kafka submission arrives asynchronously), then to finish. */
     public static JsonNode await(LocalPipeline pipeline, String id, Duration timeout) {
-        java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            try {
-                pipeline.orchestrator().experiment(id);
-                break;
-            } catch (CliException notYet) {
-                if (java.time.Instant.now().isAfter(deadline)) {
-                    throw notYet;
-                }
-                sleep(500);
-            }
-        }
+        awaitExistence(() -> pipeline.orchestrator().experiment(id));
         return ExperimentWatcher.await(pipeline.orchestrator(), id, timeout, new ProgressPrinter(System.err),
                 pipeline::checkAlive);
     }
 
     /** Waits for the sweep to exist (a Kafka submission arrives asynchronously), then for every value's experiment to end. */
     public static JsonNode awaitSweep(LocalPipeline pipeline, String sweepId, Duration timeout) {
-        java.time.Instant deadline = java.time.Instant.now().plus(Duration.ofSeconds(60));
+        awaitExistence(() -> pipeline.orchestrator().sweep(sweepId));
+        return SweepWatcher.await(pipeline.orchestrator(), sweepId, timeout, System.err, pipeline::checkAlive);
+    }
+
+    /** Repeats the lookup until the orchestrator knows the id, for at most a minute. */
+    private static void awaitExistence(Runnable lookup) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
             try {
-                pipeline.orchestrator().sweep(sweepId);
-                break;
+                lookup.run();
+                return;
             } catch (CliException notYet) {
-                if (java.time.Instant.now().isAfter(deadline)) {
+                if (Instant.now().isAfter(deadline)) {
                     throw notYet;
                 }
                 sleep(500);
             }
         }
-        return SweepWatcher.await(pipeline.orchestrator(), sweepId, timeout, System.err, pipeline::checkAlive);
     }
 
     public static void sleep(long millis) {
