@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * through {@link TrainingRun}, sampled from its snapshot by the core's 18-step EDM Heun sampler
  * through {@link NetworkDenoiser}, scored by the core's exact memorization metric.
  */
+@Tag("slow")
 class OverfitTest {
 
     @Test
