@@ -1,12 +1,19 @@
 package dev.emm.testsupport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emm.cli.CliException;
+import dev.emm.cli.EmmHome;
 import dev.emm.cli.ExperimentWatcher;
 import dev.emm.cli.LocalPipeline;
 import dev.emm.cli.OrchestratorClient;
 import dev.emm.cli.ProgressPrinter;
 import dev.emm.cli.SweepWatcher;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -49,6 +56,26 @@ public final class Experiments {
                 sleep(500);
             }
         }
+    }
+
+    /**
+     * Asserts that every service of the pipeline still answers its liveness probe and that a good
+     * optimum experiment (sizes 10..20, 50 samples) completes, as after a corpus of bad input:
+     * {@code above_max}, EMM 20. Returns the experiment's view.
+     */
+    public static JsonNode assertStillServing(LocalPipeline pipeline, String after, String name) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String service : EmmHome.SERVICES) {
+            HttpResponse<String> live = http.send(HttpRequest.newBuilder(
+                    URI.create(pipeline.service(service).url() + "/q/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, live.statusCode(), service + " liveness after " + after + ": " + live.body());
+        }
+        pipeline.checkAlive();
+        JsonNode view = runToEnd(pipeline, optimumSpec(name, 10, 20, 50), Duration.ofMinutes(3));
+        assertEquals("above_max", view.path("status").asText(), view.toString());
+        assertEquals(20, view.path("emm").asInt());
+        return view;
     }
 
     public static void sleep(long millis) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.emm.cli.EmmHome;
 import dev.emm.cli.LocalPipeline;
 import dev.emm.core.data.DatasetManifest;
 import dev.emm.core.data.ImageSet;
@@ -20,10 +19,6 @@ import dev.emm.testsupport.SharedPipeline;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -129,19 +124,7 @@ class StoreCorpusIT {
             assertEquals(expected, reasons);
             double corpusSeconds = (System.nanoTime() - start) / 1e9;
 
-            HttpClient http = HttpClient.newHttpClient();
-            for (String service : EmmHome.SERVICES) {
-                HttpResponse<String> live = http.send(HttpRequest.newBuilder(
-                        URI.create(pipeline.service(service).url() + "/q/health/live")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, live.statusCode(), service + " liveness after the store corpus: " + live.body());
-            }
-            pipeline.checkAlive();
-
-            JsonNode after = Experiments.runToEnd(pipeline, Experiments.optimumSpec("after-store-corpus", 10, 20, 50),
-                    Duration.ofMinutes(3));
-            assertEquals("above_max", after.path("status").asText(), after.toString());
-            assertEquals(20, after.path("emm").asInt());
+            JsonNode after = Experiments.assertStillServing(pipeline, "the store corpus", "after-store-corpus");
             System.err.printf("store corpus: 4 experiments failed with their reasons in %.1f s, services live, next"
                     + " experiment %s (EMM %d), %.1f s in all%n", corpusSeconds, after.path("status").asText(),
                     after.path("emm").asInt(), (System.nanoTime() - start) / 1e9);
