@@ -23,12 +23,18 @@ import java.util.function.Supplier;
  * an AVX2-only processor at 1.5 G/s against 74 GFLOP/s (docs/BENCHMARKS.md). So the kernel is
  * the faster product as measured here, not an assumption about the machine.
  *
- * <p>The measurement multiplies random {@value #ROWS} x {@value #INNER} by {@value #INNER} x
- * {@value #COLUMNS} operands (a CIFAR-sized image, 0.1 G operations per product): float32 once to
- * warm up and then the best of {@value #REPEATS}; int8 (when the engine has it, {@link
- * IntMatMul#available}) once, and the best of {@value #REPEATS} only when that first product
- * was not already four times slower than float32. Where int8 is slow (1.5 G/s on an AVX2-only
- * EPYC) that one product takes about 70 ms, once per process.
+ * <p>The measurement has two stages. First it multiplies random {@value #ROWS} x {@value #INNER} by
+ * {@value #INNER} x {@value #COLUMNS} operands (a CIFAR-sized image, 0.1 G operations per
+ * product): float32 once to warm up and then the best of {@value #REPEATS}; int8 (when the engine
+ * has it, {@link IntMatMul#available}) once, and the best of {@value #REPEATS} only when that first
+ * product was not already four times slower than float32. Where int8 is slow (1.5 G/s on an
+ * AVX2-only EPYC) that one product takes about 70 ms, once per process, and int8 is out when it
+ * ran at less than an eighth of the float32 rate. Otherwise both are measured again, after a
+ * warm-up, on the scan's own block shape ({@value #BLOCK_ROWS} x {@value #INNER} by {@value #INNER}
+ * x {@value #BLOCK_COLUMNS}), and that decides: on small operands the int8 product pays a fixed
+ * cost per call that the scan's blocks do not see (on an AVX-512 VNNI EPYC it measured 32 G/s
+ * against float32's 65 GFLOP/s on the small shape, and reached 595 G/s in the scan), so the
+ * small shape alone chose float32 there and made the metric five times slower.
  *
  * @param int8Rate G operations per second of the int8 product; 0 when the engine has none
  * @param float32Rate GFLOP/s of the float32 product
@@ -39,6 +45,10 @@ public record KernelChoice(Kernel kernel, double int8Rate, double float32Rate) {
     static final int INNER = 3072;
     static final int COLUMNS = 128;
     static final int REPEATS = 3;
+    static final int BLOCK_ROWS = 2048;
+    static final int BLOCK_COLUMNS = 1024;
+    /** int8 is out after the first stage when it ran at less than 1/SCREEN of the float32 rate. */
+    static final int SCREEN = 8;
 
     private static final System.Logger LOG = System.getLogger(KernelChoice.class.getName());
     private static final Map<Device, KernelChoice> CHOSEN = new ConcurrentHashMap<>();
@@ -53,39 +63,67 @@ public record KernelChoice(Kernel kernel, double int8Rate, double float32Rate) {
         return int8Rate >= float32Rate ? Kernel.INT8 : Kernel.FLOAT32;
     }
 
+    /** Whether the small-shape rates already rule int8 out, without measuring the block shape. */
+    static boolean int8RuledOut(double int8Rate, double float32Rate) {
+        return int8Rate * SCREEN < float32Rate;
+    }
+
     private static KernelChoice measure(Device device) {
         DjlRuntime.engine();
-        double operations = 2.0 * ROWS * INNER * COLUMNS;
-        double float32Rate;
-        double int8Rate = 0;
+        boolean int8 = IntMatMul.available(device);
+        double[] rates;
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Random random = new Random(20261201L);
-            NDArray a = int8(manager, random, ROWS, INNER);
-            NDArray b = int8(manager, random, INNER, COLUMNS);
+            rates = rates(manager, random, device, ROWS, COLUMNS, int8, false);
+            if (int8 && !int8RuledOut(rates[0], rates[1])) {
+                rates = rates(manager, random, device, BLOCK_ROWS, BLOCK_COLUMNS, true, true);
+            }
+        }
+        KernelChoice choice = new KernelChoice(faster(rates[0], rates[1]), rates[0], rates[1]);
+        LOG.log(Level.INFO, String.format(Locale.ROOT, "metric kernel on %s: %s (int8 product %.1f G/s, float32 "
+                + "product %.1f GFLOP/s, measured on %s)", device, choice.kernel(), choice.int8Rate(),
+                choice.float32Rate(), int8 && !int8RuledOut(rates[0], rates[1])
+                        ? BLOCK_ROWS + "x" + INNER + "x" + BLOCK_COLUMNS : ROWS + "x" + INNER + "x" + COLUMNS));
+        return choice;
+    }
+
+    /**
+     * {int8 rate (0 unless {@code int8}), float32 rate} of {@code rows x INNER} by {@code INNER x columns}
+     * products: float32 warmed up, then the best of REPEATS; int8 the same when {@code warmInt8}, else
+     * once, and the best of REPEATS only when that first product was not already four times slower.
+     */
+    private static double[] rates(NDManager manager, Random random, Device device, int rows, int columns,
+                                  boolean int8, boolean warmInt8) {
+        double operations = 2.0 * rows * INNER * columns;
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray a = int8(scope, random, rows, INNER);
+            NDArray b = int8(scope, random, INNER, columns);
             NDArray af = a.toType(DataType.FLOAT32, false);
             NDArray bf = b.toType(DataType.FLOAT32, false);
             timed(() -> af.matMul(bf));
-            long floatBest = Long.MAX_VALUE;
-            for (int i = 0; i < REPEATS; i++) {
-                floatBest = Math.min(floatBest, timed(() -> af.matMul(bf)));
-            }
-            float32Rate = operations / floatBest;
-            if (IntMatMul.available(device)) {
+            long floatBest = best(() -> af.matMul(bf), Long.MAX_VALUE);
+            double int8Rate = 0;
+            if (int8) {
                 IntMatMul product = IntMatMul.on(device);
+                if (warmInt8) {
+                    timed(() -> product.multiply(a, b));
+                }
                 long int8Best = timed(() -> product.multiply(a, b));
-                if (int8Best < 4 * floatBest) {
-                    for (int i = 0; i < REPEATS; i++) {
-                        int8Best = Math.min(int8Best, timed(() -> product.multiply(a, b)));
-                    }
+                if (warmInt8 || int8Best < 4 * floatBest) {
+                    int8Best = best(() -> product.multiply(a, b), int8Best);
                 }
                 int8Rate = operations / int8Best;
             }
+            return new double[] {int8Rate, operations / floatBest};
         }
-        KernelChoice choice = new KernelChoice(faster(int8Rate, float32Rate), int8Rate, float32Rate);
-        LOG.log(Level.INFO, String.format(Locale.ROOT, "metric kernel on %s: %s (measured on %dx%dx%d: int8 product "
-                + "%.1f G/s, float32 product %.1f GFLOP/s)", device, choice.kernel(), ROWS, INNER, COLUMNS,
-                int8Rate, float32Rate));
-        return choice;
+    }
+
+    private static long best(Supplier<NDArray> product, long soFar) {
+        long best = soFar;
+        for (int i = 0; i < REPEATS; i++) {
+            best = Math.min(best, timed(product));
+        }
+        return best;
     }
 
     private static NDArray int8(NDManager manager, Random random, int rows, int columns) {
