@@ -38,6 +38,12 @@ public final class FastNearestNeighbours {
      * @param device null: the CPU
      */
     public record Options(Kernel kernel, int sampleBlock, int trainingBlock, int candidates, Device device) {
+
+        /** Samples per block by default. */
+        public static final int SAMPLE_BLOCK = 1024;
+        /** Training images per block by default. */
+        public static final int TRAINING_BLOCK = 2048;
+
         public Options {
             if (sampleBlock < 1 || trainingBlock < 1 || candidates < 2) {
                 throw new IllegalArgumentException("blocks must be positive and candidates at least 2");
@@ -45,7 +51,7 @@ public final class FastNearestNeighbours {
         }
 
         public static Options defaults() {
-            return new Options(null, 1024, 2048, 8, null);
+            return new Options(null, SAMPLE_BLOCK, TRAINING_BLOCK, 8, null);
         }
 
         public Options withKernel(Kernel k) {

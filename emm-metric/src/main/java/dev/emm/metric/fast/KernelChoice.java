@@ -30,11 +30,12 @@ import java.util.function.Supplier;
  * product was not already four times slower than float32. Where int8 is slow (1.5 G/s on an
  * AVX2-only EPYC) that one product takes about 70 ms, once per process, and int8 is out when it
  * ran at less than an eighth of the float32 rate. Otherwise both are measured again, after a
- * warm-up, on the scan's own block shape ({@value #BLOCK_ROWS} x {@value #INNER} by {@value #INNER}
- * x {@value #BLOCK_COLUMNS}), and that decides: on small operands the int8 product pays a fixed
- * cost per call that the scan's blocks do not see (on an AVX-512 VNNI EPYC it measured 32 G/s
- * against float32's 65 GFLOP/s on the small shape, and reached 595 G/s in the scan), so the
- * small shape alone chose float32 there and made the metric five times slower.
+ * warm-up, on the scan's own block shape (the default blocks:
+ * {@value FastNearestNeighbours.Options#TRAINING_BLOCK} x {@value #INNER} by {@value #INNER} x
+ * {@value FastNearestNeighbours.Options#SAMPLE_BLOCK}), and that decides: on small operands the
+ * int8 product pays a fixed cost per call that the scan's blocks do not see (on an AVX-512 VNNI
+ * EPYC it measured 32 G/s against float32's 65 GFLOP/s on the small shape, and reached 595 G/s in
+ * the scan), so the small shape alone chose float32 there and made the metric five times slower.
  *
  * @param int8Rate G operations per second of the int8 product; 0 when the engine has none
  * @param float32Rate GFLOP/s of the float32 product
@@ -45,8 +46,6 @@ public record KernelChoice(Kernel kernel, double int8Rate, double float32Rate) {
     static final int INNER = 3072;
     static final int COLUMNS = 128;
     static final int REPEATS = 3;
-    static final int BLOCK_ROWS = 2048;
-    static final int BLOCK_COLUMNS = 1024;
     /** int8 is out after the first stage when it ran at less than 1/SCREEN of the float32 rate. */
     static final int SCREEN = 8;
 
@@ -71,29 +70,33 @@ public record KernelChoice(Kernel kernel, double int8Rate, double float32Rate) {
     private static KernelChoice measure(Device device) {
         DjlRuntime.engine();
         boolean int8 = IntMatMul.available(device);
-        double[] rates;
+        KernelChoice choice;
+        String shape;
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Random random = new Random(20261201L);
-            rates = rates(manager, random, device, ROWS, COLUMNS, int8, false);
-            if (int8 && !int8RuledOut(rates[0], rates[1])) {
-                rates = rates(manager, random, device, BLOCK_ROWS, BLOCK_COLUMNS, true, true);
+            choice = measured(manager, random, device, ROWS, COLUMNS, int8, false);
+            shape = ROWS + "x" + INNER + "x" + COLUMNS;
+            if (int8 && !int8RuledOut(choice.int8Rate(), choice.float32Rate())) {
+                int rows = FastNearestNeighbours.Options.TRAINING_BLOCK;
+                int columns = FastNearestNeighbours.Options.SAMPLE_BLOCK;
+                choice = measured(manager, random, device, rows, columns, true, true);
+                shape = rows + "x" + INNER + "x" + columns;
             }
         }
-        KernelChoice choice = new KernelChoice(faster(rates[0], rates[1]), rates[0], rates[1]);
         LOG.log(Level.INFO, String.format(Locale.ROOT, "metric kernel on %s: %s (int8 product %.1f G/s, float32 "
                 + "product %.1f GFLOP/s, measured on %s)", device, choice.kernel(), choice.int8Rate(),
-                choice.float32Rate(), int8 && !int8RuledOut(rates[0], rates[1])
-                        ? BLOCK_ROWS + "x" + INNER + "x" + BLOCK_COLUMNS : ROWS + "x" + INNER + "x" + COLUMNS));
+                choice.float32Rate(), shape));
         return choice;
     }
 
     /**
-     * {int8 rate (0 unless {@code int8}), float32 rate} of {@code rows x INNER} by {@code INNER x columns}
-     * products: float32 warmed up, then the best of REPEATS; int8 the same when {@code warmInt8}, else
-     * once, and the best of REPEATS only when that first product was not already four times slower.
+     * The faster kernel on {@code rows x INNER} by {@code INNER x columns} products, with both rates
+     * (int8 0 unless {@code int8}): float32 warmed up, then the best of REPEATS; int8 the same when
+     * {@code warmInt8}, else once, and the best of REPEATS only when that first product was not
+     * already four times slower.
      */
-    private static double[] rates(NDManager manager, Random random, Device device, int rows, int columns,
-                                  boolean int8, boolean warmInt8) {
+    private static KernelChoice measured(NDManager manager, Random random, Device device, int rows, int columns,
+                                         boolean int8, boolean warmInt8) {
         double operations = 2.0 * rows * INNER * columns;
         try (NDManager scope = manager.newSubManager()) {
             NDArray a = int8(scope, random, rows, INNER);
@@ -114,7 +117,8 @@ public record KernelChoice(Kernel kernel, double int8Rate, double float32Rate) {
                 }
                 int8Rate = operations / int8Best;
             }
-            return new double[] {int8Rate, operations / floatBest};
+            double float32Rate = operations / floatBest;
+            return new KernelChoice(faster(int8Rate, float32Rate), int8Rate, float32Rate);
         }
     }
 
