@@ -71,9 +71,9 @@ public final class Conv2d extends FixedShapeBlock {
         int wPad = kernel / 2;
         if (fusedResample && down && w != null) {
             int fPad = (resampleFilter.length - 1) / 2;
-            NDArray conv = conv(x, w, null, 1, wPad + fPad, 1);
+            NDArray conv = Convolutions.convolve(x, w, null, 1, wPad + fPad, 1);
             NDArray f = Resample.depthwiseFilter(conv, resampleFilter, outChannels, 1.0, false);
-            NDArray y = conv(conv, f, b, 2, 0, outChannels);
+            NDArray y = Convolutions.convolve(conv, f, b, 2, 0, outChannels);
             conv.close();
             return y;
         }
@@ -86,16 +86,11 @@ public final class Conv2d extends FixedShapeBlock {
         if (w == null) {
             return h;
         }
-        NDArray y = conv(h, w, b, 1, wPad, 1);
+        NDArray y = Convolutions.convolve(h, w, b, 1, wPad, 1);
         if (h != x) {
             h.close();
         }
         return y;
-    }
-
-    private static NDArray conv(NDArray x, NDArray w, NDArray b, int stride, int pad, int groups) {
-        return x.getNDArrayInternal().convolution(x, w, b, new Shape(stride, stride), new Shape(pad, pad),
-                new Shape(1, 1), groups).head();
     }
 
     @Override

@@ -48,8 +48,7 @@ public final class Resample extends FixedShapeBlock {
         long channels = x.getShape().get(1);
         NDArray f = depthwiseFilter(x, filter, channels, 1.0, false);
         int pad = (filter.length - 1) / 2;
-        return x.getNDArrayInternal().convolution(x, f, null, new Shape(2, 2), new Shape(pad, pad),
-                new Shape(1, 1), (int) channels).head();
+        return Convolutions.convolve(x, f, null, 2, pad, (int) channels);
     }
 
     /** Upsamples x [N, C, H, W] to [N, C, 2H, 2W]; x is not closed. */
@@ -74,8 +73,7 @@ public final class Resample extends FixedShapeBlock {
         NDArray framed = stuffed.pad(new Shape(before, after, before, after), 0);
         stuffed.close();
         NDArray f = depthwiseFilter(x, filter, c, 4.0, true);
-        NDArray y = framed.getNDArrayInternal().convolution(framed, f, null, new Shape(1, 1), new Shape(0, 0),
-                new Shape(1, 1), (int) c).head();
+        NDArray y = Convolutions.convolve(framed, f, null, 1, 0, (int) c);
         framed.close();
         return y;
     }
