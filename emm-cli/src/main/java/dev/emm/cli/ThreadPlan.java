@@ -4,17 +4,17 @@ import java.util.OptionalInt;
 
 /**
  * How many libtorch intra-op threads ({@code EMM_TORCH_THREADS}) each compute service of the local
- * pipeline gets. The trainers share all the cores ({@code cores / trainers}): training runs the whole
- * time and is the pipeline's critical path. The sampler computes in bursts, one per snapshot, while a
- * trainer trains; it gets the share it would have if the cores were divided between the trainers and
- * itself ({@code cores / (trainers + 1)}), on 2 cores one thread. A libtorch pool parks and wakes its
- * threads around every parallel region and waits for descheduled ones, so the sampler's second
- * thread only fought the trainer's (docs/BENCHMARKS.md, "Thread plan": with the sampler on one
- * thread instead of two its futex calls per sample fell from 387 to 16, its context switches from
- * 274 to 26, and the trainer's system time per step by 30 %). The metric runs for a fraction of a
- * second after each sample set and takes the sampler's share; the orchestrator runs no libtorch.
- * Every service gets at least one thread. In a cluster the chart gives each pod its CPU request
- * instead (docs/DEPLOY.md).
+ * pipeline gets: the cores divided between the processes that compute at once, the trainers and the
+ * sampler ({@code cores / (trainers + 1)}, at least one each; on 2 cores one thread each). The metric
+ * runs for a fraction of a second after each sample set and takes the same share; the orchestrator
+ * runs no libtorch. In a cluster the chart gives each pod its CPU request instead (docs/DEPLOY.md).
+ *
+ * <p>Why the trainer gets no more than the sampler, measured on 2 cores with the default preset's
+ * network (docs/BENCHMARKS.md, "Thread plan"): a libtorch pool parks and wakes its threads around
+ * each of the step's thousands of small parallel regions (about 3,900 futex calls per step with 2
+ * threads, 20 with 1), so one thread trains faster than two even alone (7.3 against 6.5 steps/s at
+ * batch 64, 24.6 against 13.6 at batch 16); and while the sampler samples, a second trainer thread
+ * has no core to run on and stalls every region (2.7 steps/s against 6.3 with one).
  */
 public record ThreadPlan(int trainer, int sampler, int metric) {
 
@@ -33,8 +33,8 @@ public record ThreadPlan(int trainer, int sampler, int metric) {
         if (cores < 1 || trainers < 1) {
             throw new IllegalArgumentException("cores and trainers must be positive, not " + cores + ", " + trainers);
         }
-        int sampler = Math.max(1, cores / (trainers + 1));
-        return new ThreadPlan(Math.max(1, cores / trainers), sampler, sampler);
+        int share = Math.max(1, cores / (trainers + 1));
+        return new ThreadPlan(share, share, share);
     }
 
     /** The plan for the processors the JVM may use here. */

@@ -11,19 +11,19 @@ import org.junit.jupiter.api.Test;
 class ThreadPlanTest {
 
     @Test
-    void onTwoCoresTheTrainerKeepsBothAndTheSamplerGetsOne() {
-        assertEquals(new ThreadPlan(2, 1, 1), ThreadPlan.forMachine(2, 1));
+    void onTwoCoresEveryServiceGetsOneThread() {
+        assertEquals(new ThreadPlan(1, 1, 1), ThreadPlan.forMachine(2, 1));
     }
 
     @Test
-    void trainersShareAllCoresAndTheSamplerGetsTheShareOfOneMoreProcess() {
+    void theCoresAreSharedBetweenTheTrainersAndTheSampler() {
         assertEquals(new ThreadPlan(1, 1, 1), ThreadPlan.forMachine(1, 1));
-        assertEquals(new ThreadPlan(3, 1, 1), ThreadPlan.forMachine(3, 1));
-        assertEquals(new ThreadPlan(4, 2, 2), ThreadPlan.forMachine(4, 1));
-        assertEquals(new ThreadPlan(8, 4, 4), ThreadPlan.forMachine(8, 1));
-        assertEquals(new ThreadPlan(16, 8, 8), ThreadPlan.forMachine(16, 1));
-        assertEquals(new ThreadPlan(4, 2, 2), ThreadPlan.forMachine(8, 2));
-        assertEquals(new ThreadPlan(4, 3, 3), ThreadPlan.forMachine(16, 4));
+        assertEquals(new ThreadPlan(1, 1, 1), ThreadPlan.forMachine(3, 1));
+        assertEquals(new ThreadPlan(2, 2, 2), ThreadPlan.forMachine(4, 1));
+        assertEquals(new ThreadPlan(4, 4, 4), ThreadPlan.forMachine(8, 1));
+        assertEquals(new ThreadPlan(8, 8, 8), ThreadPlan.forMachine(16, 1));
+        assertEquals(new ThreadPlan(2, 2, 2), ThreadPlan.forMachine(8, 2));
+        assertEquals(new ThreadPlan(3, 3, 3), ThreadPlan.forMachine(16, 4));
     }
 
     @Test
@@ -33,15 +33,15 @@ class ThreadPlanTest {
     }
 
     @Test
-    void trainersNeverOutnumberTheCoresAndTheSamplerAddsAtMostAnEqualShare() {
+    void processesComputingAtOnceNeverOutnumberTheCores() {
         for (int cores = 1; cores <= 64; cores++) {
             for (int trainers = 1; trainers <= 8; trainers++) {
                 ThreadPlan plan = ThreadPlan.forMachine(cores, trainers);
                 String where = cores + " cores, " + trainers + " trainers: " + plan;
-                assertTrue(trainers * plan.trainer() <= Math.max(cores, trainers), where);
-                assertTrue(trainers * plan.trainer() > cores - trainers, "fewer cores idle than trainers: " + where);
-                assertTrue(plan.sampler() <= Math.max(1, cores / (trainers + 1)), where);
-                assertTrue(plan.sampler() <= plan.trainer(), where);
+                int busy = trainers * plan.trainer() + plan.sampler();
+                assertTrue(busy <= Math.max(cores, trainers + 1), where);
+                assertTrue(busy > cores - (trainers + 1), "fewer cores idle than processes: " + where);
+                assertEquals(plan.trainer(), plan.sampler(), where);
                 assertEquals(plan.sampler(), plan.metric(), where);
             }
         }
@@ -50,7 +50,7 @@ class ThreadPlanTest {
     @Test
     void theOrchestratorGetsNoThreadCount() {
         ThreadPlan plan = ThreadPlan.forMachine(8, 1);
-        assertEquals(OptionalInt.of(8), plan.threadsFor("trainer-service"));
+        assertEquals(OptionalInt.of(4), plan.threadsFor("trainer-service"));
         assertEquals(OptionalInt.of(4), plan.threadsFor("sampler-service"));
         assertEquals(OptionalInt.of(4), plan.threadsFor("metric-service"));
         assertEquals(OptionalInt.empty(), plan.threadsFor("orchestrator"));
