@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
+import dev.emm.core.spec.SweepExpansion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,20 +37,44 @@ final class SpecFiles {
         }
     }
 
+    /** Validates an experiment spec, or a sweep (every value's spec) as the orchestrator will expand it. */
     private static String check(String json, String origin) {
-        validated(json, origin);
+        JsonNode spec;
+        try {
+            spec = specOf(json);
+        } catch (IOException e) {
+            throw new CliException(origin + " is not a valid experiment spec: " + e.getMessage(), e);
+        }
+        if (!SweepExpansion.isSweep(spec)) {
+            validated(json, origin);
+            return json;
+        }
+        try {
+            SweepExpansion.expand(spec);
+        } catch (RuntimeException e) {
+            throw new CliException(origin + " is not a valid sweep: " + e.getMessage(), e);
+        }
         return json;
     }
 
     /** The spec in {@code json} (a spec, or a submission with a "spec" field) with every default filled in. */
     static ExperimentSpec validated(String json, String origin) {
         try {
-            JsonNode document = Json.mapper().readTree(json);
-            JsonNode spec = document.has("spec") ? document.get("spec") : document;
+            JsonNode spec = specOf(json);
+            if (SweepExpansion.isSweep(spec)) {
+                throw new IllegalArgumentException("it names a sweep (one spec per value of sweep.factor); "
+                        + "give one value's spec");
+            }
             return SpecValidator.validated(Json.readStrict(spec.toString().getBytes(StandardCharsets.UTF_8),
                     ExperimentSpec.class));
         } catch (IOException | RuntimeException e) {
             throw new CliException(origin + " is not a valid experiment spec: " + e.getMessage(), e);
         }
+    }
+
+    /** The document's spec: itself, or the "spec" field of a submission. */
+    private static JsonNode specOf(String json) throws IOException {
+        JsonNode document = Json.mapper().readTree(json);
+        return document != null && document.has("spec") ? document.get("spec") : document;
     }
 }
