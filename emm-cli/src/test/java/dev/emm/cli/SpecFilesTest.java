@@ -21,10 +21,11 @@ class SpecFilesTest {
     @Test
     void everyExampleSpecPassesAndReadsBackUnchanged() throws IOException {
         List<Path> examples;
-        try (Stream<Path> files = Files.list(EXAMPLES)) {
+        try (Stream<Path> files = Files.walk(EXAMPLES)) {
             examples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertTrue(examples.stream().anyMatch(p -> p.endsWith("sweep-resolution.json")), examples.toString());
+        assertTrue(examples.stream().anyMatch(p -> p.getParent().endsWith("paper")), examples.toString());
         for (Path example : examples) {
             assertEquals(Files.readString(example), SpecFiles.read(example), example.toString());
         }
