@@ -61,10 +61,10 @@ final class SpecCommand implements Callable<Integer> {
         private static ExperimentSpec read(String source) {
             Path file = Path.of(source);
             if (Files.isRegularFile(file)) {
-                return SpecFiles.validated(SpecFiles.read(file), source);
+                return SpecFiles.experiment(file);
             }
             if (Presets.NAMES.contains(source)) {
-                return SpecFiles.validated("{\"preset\": \"" + source + "\"}", "preset " + source);
+                return SpecFiles.experiment("{\"preset\": \"" + source + "\"}", "preset " + source);
             }
             throw new CliException("no spec file or preset named '" + source + "' (presets: " + Presets.NAMES + ")");
         }

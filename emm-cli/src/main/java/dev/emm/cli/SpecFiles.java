@@ -3,8 +3,7 @@ package dev.emm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.ExperimentSpec;
-import dev.emm.core.spec.SpecValidator;
-import dev.emm.core.spec.SweepExpansion;
+import dev.emm.core.spec.SpecDocument;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * Reads a spec file and checks it before anything starts, so a typo fails in a second rather than
- * after the stack is up. The orchestrator validates again: it is the authority.
+ * after the stack is up. The check is the orchestrator's own reading ({@link SpecDocument}); the
+ * orchestrator reads it again on submission, as the authority.
  */
 final class SpecFiles {
 
@@ -22,59 +22,60 @@ final class SpecFiles {
     private SpecFiles() {
     }
 
+    /** The file's text (the default experiment's when {@code file} is null), once it has passed the check. */
     static String read(Path file) {
+        String origin = file == null ? "the default experiment" : file.toString();
+        String json = text(file);
+        checked(json, origin);
+        return json;
+    }
+
+    /** The one experiment in {@code json} (a spec, or a submission with a "spec" field), every default filled in. */
+    static ExperimentSpec experiment(String json, String origin) {
+        SpecDocument document = checked(json, origin);
+        if (document.isSweep()) {
+            throw new CliException(origin + " is not a valid experiment spec: it names a sweep "
+                    + "(one spec per value of sweep.factor); give one value's spec");
+        }
+        return document.experiment();
+    }
+
+    /** The spec file's experiment, every default filled in. */
+    static ExperimentSpec experiment(Path file) {
+        return experiment(text(file), file.toString());
+    }
+
+    private static SpecDocument checked(String json, String origin) {
+        JsonNode spec;
+        try {
+            JsonNode document = Json.mapper().readTree(json);
+            spec = document != null && document.has("spec") ? document.get("spec") : document;
+        } catch (IOException e) {
+            throw new CliException(origin + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (spec == null || !spec.isObject()) {
+            throw new CliException(origin + " is not a valid experiment spec: a spec is a JSON object");
+        }
+        try {
+            return SpecDocument.read(spec);
+        } catch (RuntimeException e) {
+            String kind = spec.has("sweep") ? "sweep" : "experiment spec";
+            throw new CliException(origin + " is not a valid " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(Path file) {
         if (file == null) {
             try (InputStream in = SpecFiles.class.getResourceAsStream(DEFAULT_RESOURCE)) {
-                return check(new String(in.readAllBytes(), StandardCharsets.UTF_8), "the default experiment");
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new CliException("cannot read the default experiment: " + e.getMessage(), e);
             }
         }
         try {
-            return check(Files.readString(file), file.toString());
+            return Files.readString(file);
         } catch (IOException e) {
             throw new CliException("cannot read spec " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Validates an experiment spec, or a sweep (every value's spec) as the orchestrator will expand it. */
-    private static String check(String json, String origin) {
-        JsonNode spec;
-        try {
-            spec = specOf(json);
-        } catch (IOException e) {
-            throw new CliException(origin + " is not a valid experiment spec: " + e.getMessage(), e);
-        }
-        if (!SweepExpansion.isSweep(spec)) {
-            validated(json, origin);
-            return json;
-        }
-        try {
-            SweepExpansion.expand(spec);
-        } catch (RuntimeException e) {
-            throw new CliException(origin + " is not a valid sweep: " + e.getMessage(), e);
-        }
-        return json;
-    }
-
-    /** The spec in {@code json} (a spec, or a submission with a "spec" field) with every default filled in. */
-    static ExperimentSpec validated(String json, String origin) {
-        try {
-            JsonNode spec = specOf(json);
-            if (SweepExpansion.isSweep(spec)) {
-                throw new IllegalArgumentException("it names a sweep (one spec per value of sweep.factor); "
-                        + "give one value's spec");
-            }
-            return SpecValidator.validated(Json.readStrict(spec.toString().getBytes(StandardCharsets.UTF_8),
-                    ExperimentSpec.class));
-        } catch (IOException | RuntimeException e) {
-            throw new CliException(origin + " is not a valid experiment spec: " + e.getMessage(), e);
-        }
-    }
-
-    /** The document's spec: itself, or the "spec" field of a submission. */
-    private static JsonNode specOf(String json) throws IOException {
-        JsonNode document = Json.mapper().readTree(json);
-        return document != null && document.has("spec") ? document.get("spec") : document;
     }
 }

@@ -59,7 +59,7 @@ class SpecFilesTest {
 
     @Test
     void aSingleSpecIsAskedForWhereOneExperimentIsMeant() {
-        CliException e = assertThrows(CliException.class, () -> SpecFiles.validated(
+        CliException e = assertThrows(CliException.class, () -> SpecFiles.experiment(
                 "{\"preset\": \"small-ddpmpp-mnist\", \"sweep\": {\"factor\": \"data.resolution\", \"values\": [8, 16]}}",
                 "sweep.json"));
         assertTrue(e.getMessage().contains("names a sweep"), e.getMessage());
@@ -72,5 +72,18 @@ class SpecFilesTest {
         CliException e = assertThrows(CliException.class, () -> SpecFiles.read(spec));
         assertTrue(e.getMessage().contains("is not a valid experiment spec") && e.getMessage().contains("trainig"),
                 e.getMessage());
+    }
+
+    @Test
+    void malformedJsonAndANonObjectAreRejectedBeforeAnythingStarts(@TempDir Path dir) throws IOException {
+        Path truncated = dir.resolve("truncated.json");
+        Files.writeString(truncated, "{\"preset\": \"small-ddpmpp-mnist\"");
+        CliException e = assertThrows(CliException.class, () -> SpecFiles.read(truncated));
+        assertTrue(e.getMessage().startsWith(truncated + " is not valid JSON: "), e.getMessage());
+
+        Path list = dir.resolve("list.json");
+        Files.writeString(list, "[1, 2]");
+        e = assertThrows(CliException.class, () -> SpecFiles.read(list));
+        assertTrue(e.getMessage().endsWith("a spec is a JSON object"), e.getMessage());
     }
 }

@@ -5,7 +5,7 @@ import dev.emm.core.events.ExperimentSubmitted;
 import dev.emm.core.json.Json;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.InvalidSpecException;
-import dev.emm.core.spec.SpecValidator;
+import dev.emm.core.spec.SpecDocument;
 import dev.emm.core.spec.SpecViolation;
 import dev.emm.core.spec.SweepExpansion;
 import dev.emm.core.sweep.SweepState;
@@ -80,15 +80,9 @@ final class SubmissionReader {
                     "unsupported version " + document.get("schemaVersion") + ", expected " + ExperimentSubmitted.VERSION)));
         }
         String prefix = envelope ? "spec." : "";
-        boolean sweep = SweepExpansion.isSweep(specNode);
-        ExperimentSpec validated = null;
-        SweepExpansion.Expanded expanded = null;
+        SpecDocument spec;
         try {
-            if (sweep) {
-                expanded = SweepExpansion.expand(specNode);
-            } else {
-                validated = SpecValidator.validated(readSpec(specNode));
-            }
+            spec = SpecDocument.read(specNode);
         } catch (InvalidSpecException e) {
             throw new InvalidSpecException(e.violations().stream()
                     .map(v -> new SpecViolation(prefix + v.field(), v.message()))
@@ -100,23 +94,15 @@ final class SubmissionReader {
         }
         String id = experimentId != null && experimentId.isTextual() ? experimentId.asText() : fallbackId;
         if (id == null) {
-            id = ExperimentIds.generate(sweep ? expanded.name() : validated.name());
+            id = ExperimentIds.generate(spec.name());
         } else if (!ExperimentIds.valid(id)) {
             throw new InvalidSpecException(List.of(new SpecViolation("experimentId",
                     "must be 1-63 lower-case letters, digits or '-', starting with a letter or digit")));
-        } else if (sweep && id.length() > SweepState.MAX_ID_LENGTH) {
+        } else if (spec.isSweep() && id.length() > SweepState.MAX_ID_LENGTH) {
             throw new InvalidSpecException(List.of(new SpecViolation("experimentId", "a sweep's id must be at most "
                     + SweepState.MAX_ID_LENGTH + " characters, so that its experiments' ids (" + id + "-v0, ...) are ids")));
         }
-        return new Submission(id, validated, expanded, prefix);
-    }
-
-    private static ExperimentSpec readSpec(JsonNode specNode) {
-        try {
-            return Json.readStrict(specNode.toString().getBytes(StandardCharsets.UTF_8), ExperimentSpec.class);
-        } catch (Json.MalformedJsonException e) {
-            throw new InvalidSpecException(List.of(new SpecViolation(e.field(), e.detail())));
-        }
+        return new Submission(id, spec.experiment(), spec.sweep(), prefix);
     }
 
     /** Strict decoding: bytes that are not UTF-8 are an error, never replaced by U+FFFD and accepted. */

@@ -55,7 +55,7 @@ public final class SweepExpansion {
     public static Expanded expand(JsonNode document) {
         ObjectNode base = ((ObjectNode) document).deepCopy();
         SweepSpec sweep = readSweep(base.remove(SWEEP));
-        ExperimentSpec baseSpec = SpecValidator.validated(read(base));
+        ExperimentSpec baseSpec = SpecValidator.validated(SpecDocument.readStrict(base));
         List<SpecViolation> violations = new ArrayList<>();
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < sweep.values().size(); i++) {
@@ -65,7 +65,7 @@ public final class SweepExpansion {
             set(member, sweep.factor(), value);
             member.put("name", baseSpec.name() + " [" + sweep.factor() + "=" + Json.toString(value) + "]");
             try {
-                members.add(new Member(value, SpecValidator.validated(read(member))));
+                members.add(new Member(value, SpecValidator.validated(SpecDocument.readStrict(member))));
             } catch (InvalidSpecException e) {
                 e.violations().forEach(v -> violations.add(new SpecViolation(field,
                         sweep.factor() + " = " + Json.toString(value) + " makes " + v.field() + " invalid: "
@@ -142,14 +142,6 @@ public final class SweepExpansion {
             node = child instanceof ObjectNode object ? object : node.putObject(segments[i]);
         }
         node.set(segments[segments.length - 1], value.deepCopy());
-    }
-
-    private static ExperimentSpec read(ObjectNode document) {
-        try {
-            return Json.readStrict(Json.toBytes(document), ExperimentSpec.class);
-        } catch (Json.MalformedJsonException e) {
-            throw new InvalidSpecException(List.of(new SpecViolation(e.field(), e.detail())));
-        }
     }
 
     private static InvalidSpecException invalid(String field, String message) {
