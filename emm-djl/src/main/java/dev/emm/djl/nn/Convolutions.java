@@ -42,8 +42,9 @@ final class Convolutions {
             return engineConvolution(x, w, b, stride, pad, groups);
         }
         Shape ws = w.getShape();
-        NDArray zeroFilters = Ops.constant("zeroFilters" + new Shape(padded - outChannels, ws.get(1), ws.get(2), ws.get(3)),
-                w.getDevice(), w.getDataType(), m -> m.zeros(new Shape(padded - outChannels, ws.get(1), ws.get(2), ws.get(3))));
+        Shape zeroFilterShape = new Shape(padded - outChannels, ws.get(1), ws.get(2), ws.get(3));
+        NDArray zeroFilters = Ops.constant("zeroFilters" + zeroFilterShape, w.getDevice(), w.getDataType(),
+                m -> m.zeros(zeroFilterShape));
         NDArray paddedWeight = w.concat(zeroFilters, 0);
         NDArray paddedBias = null;
         if (b != null) {
