@@ -92,7 +92,7 @@ flavor=cpu
 export PYTORCH_LIBRARY_PATH="$lib" PYTORCH_VERSION="$torch_version" PYTORCH_FLAVOR="$flavor"
 export LD_LIBRARY_PATH="$deps${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 # As `./emm bench` runs both sides (docs/BENCHMARKS.md, "Method"); the probe gives the reference the same.
-export DJL_CACHE_DIR="$work/djl-cache" MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 \
+export DJL_CACHE_DIR="$work/djl-cache" MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_ARENA_MAX=1 \
   OMP_WAIT_POLICY=PASSIVE
 # On a machine whose driver lists a GPU, a probe without CUDA is a failure (exit 3), not a CPU run.
 require=()

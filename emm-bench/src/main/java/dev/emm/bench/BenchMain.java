@@ -7,6 +7,7 @@ import dev.emm.core.json.Json;
 import dev.emm.core.spec.DataSpec;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.SpecValidator;
+import dev.emm.djl.GlibcMallocEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * The side-by-side benchmark driver behind {@code ./emm bench}: builds one config, runs ours (a
@@ -239,8 +240,7 @@ public final class BenchMain {
         Map<String, String> env = builder.environment();
         if (!o.plainMalloc) {
             // The deployed services run with these (helm values, k8s manifests); both sides get them.
-            env.put("MALLOC_MMAP_THRESHOLD_", "33554432");
-            env.put("MALLOC_TRIM_THRESHOLD_", "1073741824");
+            env.putAll(GlibcMallocEnvironment.variables());
         }
         env.put("EMM_TORCH_THREADS", Integer.toString(o.threads));
         env.put("OMP_NUM_THREADS", Integer.toString(o.threads));
@@ -372,7 +372,7 @@ public final class BenchMain {
         };
         return String.format(Locale.ROOT, "bench %s; %d rounds alternating ours, reference; %d threads each%s; "
                 + "OMP_WAIT_POLICY %s; reference ops %s", what, rounds, o.threads,
-                o.plainMalloc ? "; default malloc" : "; MALLOC_MMAP/TRIM_THRESHOLD_ raised for both",
+                o.plainMalloc ? "; default malloc" : "; MALLOC_MMAP/TRIM_THRESHOLD_ raised and one malloc arena, both sides",
                 o.ompWait.toLowerCase(Locale.ROOT), o.referenceOps);
     }
 

@@ -90,7 +90,7 @@ final class BenchOptions {
     @Option(names = "--no-setup", description = "do not check or install python3-torch and OpenBLAS")
     boolean noSetup;
 
-    @Option(names = "--plain-malloc", description = "glibc's default malloc thresholds on both sides")
+    @Option(names = "--plain-malloc", description = "glibc's default malloc settings on both sides (no MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_ or MALLOC_ARENA_MAX)")
     boolean plainMalloc;
 
     @Option(names = "--omp-wait", converter = UpperCase.class, paramLabel = "PASSIVE|ACTIVE|DEFAULT",

@@ -1,5 +1,6 @@
 package dev.emm.cli;
 
+import dev.emm.djl.GlibcMallocEnvironment;
 import dev.emm.localstack.StackDescriptor;
 import java.io.IOException;
 import java.net.URI;
@@ -77,10 +78,7 @@ public final class ServiceProcess implements AutoCloseable {
         // Trainer, sampler and metric share the machine's cores; libtorch's OpenMP threads spinning
         // while they wait would starve the other services' threads.
         env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
-        // glibc would hand libtorch's large freed blocks back to the OS and fault them in again
-        // every training step (docs/BENCHMARKS.md); the deployed images set the same thresholds.
-        env.putIfAbsent("MALLOC_MMAP_THRESHOLD_", "33554432");
-        env.putIfAbsent("MALLOC_TRIM_THRESHOLD_", "1073741824");
+        GlibcMallocEnvironment.variables().forEach(env::putIfAbsent);
         // One trainer on one machine: after a crash its restart should not wait out the cluster's
         // two-minute lease; progress renews the lease every 2 s, so 30 s still leaves a wide margin.
         env.putIfAbsent("EMM_TRAINER_LEASE_SECONDS", "30");

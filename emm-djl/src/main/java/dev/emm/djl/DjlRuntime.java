@@ -14,10 +14,9 @@ import java.lang.System.Logger.Level;
  * default to 1, since a training step is one sequential chain of ops. Both must be set before the
  * engine starts, which is why every EMM entry point goes through {@link #engine()}.
  *
- * <p>Memory: native arrays are freed when closed, not by the GC. Set the environment variables
- * {@code MALLOC_MMAP_THRESHOLD_=33554432} and {@code MALLOC_TRIM_THRESHOLD_=1073741824} for the JVM
- * (glibc reads them at start): without them freed activation blocks go back to the OS and fault in
- * again on every step.
+ * <p>Memory: native arrays are freed when closed, not by the GC. Start the JVM with
+ * {@link GlibcMallocEnvironment}'s variables (glibc reads them at start): without them freed
+ * activation blocks go back to the OS and fault in again on every step.
  */
 public final class DjlRuntime {
 

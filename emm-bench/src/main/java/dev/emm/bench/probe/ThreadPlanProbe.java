@@ -1,5 +1,6 @@
 package dev.emm.bench.probe;
 
+import dev.emm.djl.GlibcMallocEnvironment;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -206,8 +207,7 @@ public final class ThreadPlanProbe {
                 ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
                 Map<String, String> env = pb.environment();
                 env.put("EMM_TORCH_THREADS", Integer.toString(side.threads()));
-                env.put("MALLOC_MMAP_THRESHOLD_", "33554432");
-                env.put("MALLOC_TRIM_THRESHOLD_", "1073741824");
+                env.putAll(GlibcMallocEnvironment.variables());
                 env.remove("OMP_WAIT_POLICY");
                 env.remove("GOMP_SPINCOUNT");
                 if (!config.waitPolicyUnset()) {

@@ -7,6 +7,7 @@ import dev.emm.core.json.Json;
 import dev.emm.core.spec.ExperimentSpec;
 import dev.emm.core.spec.PreconditioningType;
 import dev.emm.core.spec.SamplingSpec;
+import dev.emm.djl.GlibcMallocEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -85,8 +86,7 @@ final class ReferenceRunner {
         ProcessBuilder builder = new ProcessBuilder(List.of(python, script.toString(), "--config", config.toString()));
         Map<String, String> env = builder.environment();
         // As `./emm bench` runs both sides (see docs/BENCHMARKS.md, "Method").
-        env.put("MALLOC_MMAP_THRESHOLD_", "33554432");
-        env.put("MALLOC_TRIM_THRESHOLD_", "1073741824");
+        env.putAll(GlibcMallocEnvironment.variables());
         env.put("OMP_NUM_THREADS", Integer.toString(threads));
         env.put("OMP_WAIT_POLICY", "PASSIVE");
         Path errors = Files.createTempFile("gpu-check-reference-", ".log");

@@ -1,0 +1,33 @@
+package dev.emm.djl;
+
+import java.util.Map;
+
+/**
+ * The glibc malloc settings a process that runs libtorch should start with. glibc reads them once,
+ * at process start, so a launcher puts them in the child's environment; the container images and
+ * the Helm chart set the same values (docs/BENCHMARKS.md, "Native memory").
+ *
+ * <ul>
+ * <li>{@code MALLOC_MMAP_THRESHOLD_} and {@code MALLOC_TRIM_THRESHOLD_}: without them libtorch's large
+ * freed activation blocks go back to the OS and fault in again on every step.
+ * <li>{@code MALLOC_ARENA_MAX=1}: every Java thread that calls into libtorch otherwise allocates from
+ * its own arena, and glibc unmaps an arena heap (64 MiB) as soon as it is empty, whatever the trim
+ * threshold says, so the next step faults all of it in again. One arena keeps every block in the
+ * main heap, where the two thresholds above apply.
+ * </ul>
+ */
+public final class GlibcMallocEnvironment {
+
+    private static final Map<String, String> VARIABLES = Map.of(
+            "MALLOC_MMAP_THRESHOLD_", "33554432",
+            "MALLOC_TRIM_THRESHOLD_", "1073741824",
+            "MALLOC_ARENA_MAX", "1");
+
+    private GlibcMallocEnvironment() {
+    }
+
+    /** Variable name to value; put them in a child process's environment before it starts. */
+    public static Map<String, String> variables() {
+        return VARIABLES;
+    }
+}
