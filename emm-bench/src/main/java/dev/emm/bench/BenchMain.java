@@ -116,7 +116,7 @@ public final class BenchMain {
                 c.put("resolution", o.resolution != null ? o.resolution : spec.data().resolution());
                 c.put("labelDim", 0);
                 c.put("datasetSize", o.datasetSize != null ? o.datasetSize : Math.max(1024, 4 * batch));
-                c.put("warmupSteps", o.warmup != null ? o.warmup : o.quick ? 2 : 5);
+                c.put("warmupSteps", o.warmup != null ? o.warmup : BenchOptions.TRAIN_WARMUP_STEPS);
                 c.put("steps", o.steps != null ? o.steps : o.quick ? 5 : 20);
             }
             case "sample" -> {

@@ -42,8 +42,16 @@ final class BenchOptions {
     Integer steps;
 
     @Option(names = "--warmup", converter = Positive.class,
-            description = "train: untimed steps before them (default 5, --quick 2)")
+            description = "train: untimed steps before them (default " + TRAIN_WARMUP_STEPS + ")")
     Integer warmup;
+
+    /**
+     * Untimed training steps before the timed ones, with or without --quick. The JVM is still compiling
+     * (100 to 200 methods/s) for the first seconds of a worker; after 2 steps the quick bench measured
+     * 0.71 of the reference, after 30 to 100 steps 0.79 to 0.98 (docs/BENCHMARKS.md), and a run trains
+     * thousands of steps, so the timed window starts after the warm-up.
+     */
+    static final int TRAIN_WARMUP_STEPS = 30;
 
     @Option(names = "--dataset-size", converter = Positive.class,
             description = "train: training images (default max(1024, 4 x batch))")

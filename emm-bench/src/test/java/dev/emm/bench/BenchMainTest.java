@@ -61,6 +61,16 @@ class BenchMainTest {
             "--batch", "16", "--resolution", "8"), work, new PrintStream(PrintStream.nullOutputStream()));
         assertEquals(8, at8.get("resolution").asInt());
         assertEquals("[4]", at8.get("model").get("attnResolutions").toString());
+        // The timed window starts after the JVM's compilers have settled, with or without --quick.
+        assertEquals(30, c.get("warmupSteps").asInt());
+        assertEquals(20, c.get("steps").asInt());
+        ObjectNode quick = BenchMain.config(BenchOptions.parse("train", "--quick"), work,
+                new PrintStream(PrintStream.nullOutputStream()));
+        assertEquals(30, quick.get("warmupSteps").asInt());
+        assertEquals(5, quick.get("steps").asInt());
+        ObjectNode shortWarmup = BenchMain.config(BenchOptions.parse("train", "--quick", "--warmup", "2"), work,
+                new PrintStream(PrintStream.nullOutputStream()));
+        assertEquals(2, shortWarmup.get("warmupSteps").asInt());
     }
 
     @Test
