@@ -118,6 +118,7 @@ public final class BenchMain {
                 c.put("datasetSize", o.datasetSize != null ? o.datasetSize : Math.max(1024, 4 * batch));
                 c.put("warmupSteps", o.warmup != null ? o.warmup : BenchOptions.TRAIN_WARMUP_STEPS);
                 c.put("steps", o.steps != null ? o.steps : o.quick ? 5 : 20);
+                c.put("shards", o.trainShards());
             }
             case "sample" -> {
                 String preset = o.preset != null ? o.preset : "small-ddpmpp-mnist";
@@ -370,8 +371,10 @@ public final class BenchMain {
             default -> String.format(Locale.ROOT, "metric, %d samples x %d training images x %d values",
                     c.get("samples").asInt(), c.get("training").asInt(), c.get("dimension").asInt());
         };
-        return String.format(Locale.ROOT, "bench %s; %d rounds alternating ours, reference; %d threads each%s; "
-                + "OMP_WAIT_POLICY %s; reference ops %s", what, rounds, o.threads,
+        String split = c.has("shards") ? String.format(Locale.ROOT, " (ours: %d shard(s) of a step, %d thread(s) each)",
+                c.get("shards").asInt(), Math.max(1, o.threads / c.get("shards").asInt())) : "";
+        return String.format(Locale.ROOT, "bench %s; %d rounds alternating ours, reference; %d threads each%s%s; "
+                + "OMP_WAIT_POLICY %s; reference ops %s", what, rounds, o.threads, split,
                 o.plainMalloc ? "; default malloc" : "; MALLOC_MMAP/TRIM_THRESHOLD_ raised and one malloc arena, both sides",
                 o.ompWait.toLowerCase(Locale.ROOT), o.referenceOps);
     }

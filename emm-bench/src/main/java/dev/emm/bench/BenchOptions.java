@@ -92,6 +92,11 @@ final class BenchOptions {
             description = "intra-op threads of each side (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--shards", converter = Positive.class,
+            description = "train: shards ours splits each step's batch into, each on threads / shards intra-op "
+                    + "threads (1 or 2; default 2 when --threads is at least 2, as the local trainer does)")
+    Integer shards;
+
     @Option(names = "--python", description = "python interpreter with torch (default /usr/bin/python3)")
     String python = "/usr/bin/python3";
 
@@ -110,6 +115,15 @@ final class BenchOptions {
     String referenceOps = "fused";
 
     Path home;
+
+    /** The shards ours splits a training step into: {@code --shards}, else 2 where there are 2 threads. */
+    int trainShards() {
+        int s = shards != null ? shards : threads >= 2 ? 2 : 1;
+        if (s > 2) {
+            throw new CommandLine.ParameterException(commandLine(), "--shards must be 1 or 2, got " + s);
+        }
+        return s;
+    }
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help")
     boolean help;

@@ -53,7 +53,9 @@ public final class BenchWorker {
         System.setOut(System.err);
         JsonNode config = JSON.readTree(args[1]);
         if (config.hasNonNull("threads")) {
-            System.setProperty("ai.djl.pytorch.num_threads", config.get("threads").asText());
+            // a sharded training step runs each shard on its share of the threads
+            int threads = Math.max(1, config.get("threads").asInt() / config.path("shards").asInt(1));
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
         DjlRuntime.engine();
         ObjectNode result = switch (config.get("bench").asText()) {
@@ -99,7 +101,7 @@ public final class BenchWorker {
         double[] loss = new double[1];
         long params;
         try (TrainingRun run = new TrainingRun(model, training, images, null, 0, null,
-                new TrainingRun.Options(null, 0))) {
+                new TrainingRun.Options(null, 0, config.get("shards").asInt()))) {
             params = run.trainableParameterCount();
             marks[0] = System.nanoTime();
             run.run(new TrainingListener() {

@@ -38,6 +38,22 @@ class BenchMainTest {
     }
 
     @Test
+    void oursTrainsInTwoShardsWhereThereAreTwoThreads() throws Exception {
+        Path work = Files.createTempDirectory("bench-test");
+        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+        assertEquals(2, BenchMain.config(BenchOptions.parse("train", "--threads", "2"), work, quiet).get("shards").asInt());
+        assertEquals(2, BenchMain.config(BenchOptions.parse("train", "--threads", "4"), work, quiet).get("shards").asInt());
+        assertEquals(1, BenchMain.config(BenchOptions.parse("train", "--threads", "1"), work, quiet).get("shards").asInt());
+        assertEquals(1, BenchMain.config(BenchOptions.parse("train", "--threads", "2", "--shards", "1"), work, quiet)
+                .get("shards").asInt());
+        ParameterException three = assertThrows(ParameterException.class,
+                () -> BenchMain.config(BenchOptions.parse("train", "--shards", "3"), work, quiet));
+        assertEquals("--shards must be 1 or 2, got 3", three.getMessage());
+        assertFalse(BenchMain.config(BenchOptions.parse("sample"), work, quiet).has("shards"),
+                "only training is sharded");
+    }
+
+    @Test
     void medianAndFittedExponent() {
         assertEquals(2.0, BenchMain.median(new double[] {3, 1, 2}));
         assertEquals(2.5, BenchMain.median(new double[] {4, 1, 2, 3}));

@@ -75,6 +75,7 @@ public final class ServiceProcess implements AutoCloseable {
         env.put("EMM_STORE_BUCKET", stack.bucket());
         env.putAll(settings);
         threads.threadsFor(service).ifPresent(n -> env.putIfAbsent("EMM_TORCH_THREADS", Integer.toString(n)));
+        threads.shardsFor(service).ifPresent(n -> env.putIfAbsent("EMM_TRAIN_SHARDS", Integer.toString(n)));
         // Trainer, sampler and metric share the machine's cores; libtorch's OpenMP threads spinning
         // while they wait would starve the other services' threads.
         env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");

@@ -3,25 +3,33 @@ package dev.emm.cli;
 import java.util.OptionalInt;
 
 /**
- * How many libtorch intra-op threads ({@code EMM_TORCH_THREADS}) each compute service of the local
- * pipeline gets: the cores divided between the processes that compute at once, the trainers and the
- * sampler ({@code cores / (trainers + 1)}, at least one each; on 2 cores one thread each). The metric
+ * How each compute service of the local pipeline uses the cores: libtorch intra-op threads
+ * ({@code EMM_TORCH_THREADS}) per process, and for the trainers how many shards a training step's
+ * batch is split into ({@code EMM_TRAIN_SHARDS}, each shard on its own thread; emm-djl's
+ * {@code ShardedGradients}). The cores are divided between the processes that compute at once, the
+ * trainers and the sampler ({@code cores / (trainers + 1)} threads each, at least one); the metric
  * runs for a fraction of a second after each sample set and takes the same share; the orchestrator
- * runs no libtorch. In a cluster the chart gives each pod its CPU request instead (docs/DEPLOY.md).
+ * runs no libtorch. A trainer splits its step into two shards when the cores can give every
+ * trainer's shards one each ({@code cores >= 2 trainers}), and then runs each shard on half its
+ * threads. In a cluster the chart gives each pod its CPU request instead (docs/DEPLOY.md).
  *
- * <p>Why the trainer gets no more than the sampler, measured on 2 cores with the default preset's
- * network (docs/BENCHMARKS.md, "Thread plan"): a libtorch pool parks and wakes its threads around
- * each of the step's thousands of small parallel regions (about 3,900 futex calls per step with 2
- * threads, 20 with 1), so one thread trains faster than two even alone (7.3 against 6.5 steps/s at
- * batch 64, 24.6 against 13.6 at batch 16); and while the sampler samples, a second trainer thread
- * has no core to run on and stalls every region (2.7 steps/s against 6.3 with one).
+ * <p>Why shards and not threads, measured on 2 cores with the default preset's network
+ * (docs/BENCHMARKS.md, "Thread plan"): a libtorch pool parks and wakes its threads around each of
+ * the step's thousands of small parallel regions (about 3,900 futex calls per step with 2 threads,
+ * 20 with 1), so one thread trains faster than two even alone (7.3 against 6.5 steps/s at batch 64);
+ * two shards on one thread each meet once per step. The shards keep training while the sampler
+ * samples a snapshot, so for those bursts three threads share two cores: the trainer works the
+ * whole run, the sampler only after each snapshot.
  */
-public record ThreadPlan(int trainer, int sampler, int metric) {
+public record ThreadPlan(int trainer, int trainerShards, int sampler, int metric) {
 
     public ThreadPlan {
         if (trainer < 1 || sampler < 1 || metric < 1) {
             throw new IllegalArgumentException("every service needs at least one thread: " + trainer + ", " + sampler
                     + ", " + metric);
+        }
+        if (trainerShards < 1 || trainerShards > 2) {
+            throw new IllegalArgumentException("a trainer splits its step into 1 or 2 shards, not " + trainerShards);
         }
     }
 
@@ -34,7 +42,8 @@ public record ThreadPlan(int trainer, int sampler, int metric) {
             throw new IllegalArgumentException("cores and trainers must be positive, not " + cores + ", " + trainers);
         }
         int share = Math.max(1, cores / (trainers + 1));
-        return new ThreadPlan(share, share, share);
+        int shards = cores >= 2 * trainers ? 2 : 1;
+        return new ThreadPlan(Math.max(1, share / shards), shards, share, share);
     }
 
     /** The plan for the processors the JVM may use here. */
@@ -50,5 +59,10 @@ public record ThreadPlan(int trainer, int sampler, int metric) {
             case "metric-service" -> OptionalInt.of(metric);
             default -> OptionalInt.empty();
         };
+    }
+
+    /** The service's {@code EMM_TRAIN_SHARDS}; empty for every service but the trainer. */
+    public OptionalInt shardsFor(String service) {
+        return "trainer-service".equals(service) ? OptionalInt.of(trainerShards) : OptionalInt.empty();
     }
 }

@@ -3,6 +3,7 @@ package dev.emm.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.emm.djl.nn.Ops;
 import dev.emm.djl.nn.SongUNet;
@@ -43,17 +44,29 @@ public final class DiffusionModel {
         return x.mul(preconditioning.cSkip(sigma)).add(f.mul(preconditioning.cOut(sigma)));
     }
 
+    /** A batch's noise levels [N, 1, 1, 1] and the noise n ~ N(0, sigma^2) added to its images. */
+    public record Noise(NDArray sigma, NDArray noise) {
+    }
+
     /**
-     * One batch of EDM's loss: sigma and noise drawn from the engine's generator (sigma first, as in
-     * loss.py), returns {@code sum(lambda(sigma) (D(y + n; sigma) - y)^2) / N}, the quantity EDM's
-     * training loop back-propagates ({@code loss.sum() / batch}). Divide by C*H*W for the per-pixel
-     * mean that EDM reports.
+     * Draws a batch's noise from the engine's generator, sigma first and then the noise, as EDM's
+     * loss.py does.
      */
-    public NDArray loss(ParameterStore ps, NDManager manager, NDArray y, NDArray labels, boolean training) {
-        int n = (int) y.getShape().get(0);
+    public Noise drawNoise(NDManager manager, Shape batchShape) {
+        int n = (int) batchShape.get(0);
         NDArray sigma = preconditioning.sampleSigma(manager, n, DataType.FLOAT32);
-        NDArray noise = manager.randomNormal(0, 1, y.getShape(), DataType.FLOAT32).mul(sigma);
-        NDArray d = denoise(ps, y.add(noise), sigma, labels, training);
-        return Ops.scale(d.sub(y).square().mul(preconditioning.weight(sigma)).sum(), 1.0 / n);
+        NDArray noise = manager.randomNormal(0, 1, batchShape, DataType.FLOAT32).mul(sigma);
+        return new Noise(sigma, noise);
+    }
+
+    /**
+     * EDM's loss of images {@code y} under {@code noise}: {@code sum(lambda(sigma) (D(y + n; sigma) - y)^2)
+     * / divisor}. With the whole batch and divisor N it is the quantity EDM's training loop
+     * back-propagates ({@code loss.sum() / batch}); a part of the batch with the same divisor gives its
+     * share of that sum. Divide by C*H*W for the per-pixel mean that EDM reports.
+     */
+    public NDArray loss(ParameterStore ps, NDArray y, Noise noise, NDArray labels, int divisor, boolean training) {
+        NDArray d = denoise(ps, y.add(noise.noise()), noise.sigma(), labels, training);
+        return Ops.scale(d.sub(y).square().mul(preconditioning.weight(noise.sigma())).sum(), 1.0 / divisor);
     }
 }

@@ -1,7 +1,6 @@
 package dev.emm.djl;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,8 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.emm.core.data.ImageSet;
 import dev.emm.core.json.Json;
@@ -49,14 +46,14 @@ import java.util.zip.CRC32;
  *
  * <p>Randomness: initial weights from the seed (Java stream, device independent); every step reseeds
  * the engine's generator from (seed, step), so a checkpoint's random state is just those two numbers
- * and a resumed run repeats the uninterrupted one exactly on the same device and thread count.
+ * and a resumed run repeats the uninterrupted one exactly on the same device, thread count and shard count.
  *
  * <p>Memory: each step's arrays live in a sub-manager closed at the end of the step, which frees the
  * small ones (noise levels, coefficients, embeddings); the network closes its activations as soon
- * as they are consumed. Autograd records only inside the step's gradient collector: the run switches
- * grad mode off on its thread ({@link GradModeOff}), else the loss accumulated across steps would
- * keep every step's graph. Only one run may train at a time in a process
- * (DJL's gradient collector and the engine's generator are process-wide).
+ * as they are consumed. Autograd records only while a shard computes its loss and gradient
+ * ({@link ShardedGradients}): the run switches grad mode off on its thread ({@link GradModeOff}), else
+ * the loss accumulated across steps would keep every step's graph. Only one run may train at a time
+ * in a process (the engine's generator is process-wide).
  */
 public final class TrainingRun implements AutoCloseable {
 
@@ -68,8 +65,15 @@ public final class TrainingRun implements AutoCloseable {
     /**
      * @param device null for {@link DjlRuntime#defaultDevice()}
      * @param progressIntervalMillis minimum time between progress reports (0: every step)
+     * @param shards how many threads compute a step's gradient, each on its part of the batch (1 or 2;
+     *               {@link ShardedGradients}); 0 for what {@code EMM_TRAIN_SHARDS} asks (1 when unset).
+     *               A GPU and a network with dropout always train in one shard.
      */
-    public record Options(Device device, long progressIntervalMillis) {
+    public record Options(Device device, long progressIntervalMillis, int shards) {
+        public Options(Device device, long progressIntervalMillis) {
+            this(device, progressIntervalMillis, 0);
+        }
+
         public static Options defaults() {
             return new Options(null, 2000);
         }
@@ -101,6 +105,7 @@ public final class TrainingRun implements AutoCloseable {
     private final long totalSteps;
     private final NDArray lossAccumulator;
     private final ForeachOptimizer optimizer;
+    private final ShardedGradients gradients;
     private volatile boolean cancelled;
 
     private long step;
@@ -168,8 +173,9 @@ public final class TrainingRun implements AutoCloseable {
 
         DjlRuntime.engine();
         this.device = this.options.device() != null ? this.options.device() : DjlRuntime.defaultDevice();
-        LOG.log(Level.INFO, "training {0} ({1}) on {2}: |D| = {3}, batch {4}, {5} steps",
-                this.model.kind(), this.training.preconditioning(), device, datasetSize, batchSize, totalSteps);
+        int shards = ShardedGradients.effective(this.options.shards(), device.isGpu(), this.model.dropout());
+        LOG.log(Level.INFO, "training {0} ({1}) on {2}: |D| = {3}, batch {4}, {5} steps, {6} shard(s) per step",
+                this.model.kind(), this.training.preconditioning(), device, datasetSize, batchSize, totalSteps, shards);
         this.manager = NDManager.newBaseManager(device);
         boolean ok = false;
         try {
@@ -205,6 +211,7 @@ public final class TrainingRun implements AutoCloseable {
             }
             this.optimizer = new ForeachOptimizer(device, trainables.stream().map(Parameter::getArray).toList(),
                     adamMean, adamVariance, ema);
+            this.gradients = new ShardedGradients(diffusion, shards);
             ok = true;
         } finally {
             if (!ok) {
@@ -284,7 +291,6 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private TrainingOutcome train(TrainingListener l) {
-        Engine engine = DjlRuntime.engine();
         long reportTime = System.nanoTime();
         long reportImages = images;
         long reportSteps = 0;
@@ -307,12 +313,7 @@ public final class TrainingRun implements AutoCloseable {
                     }
                     batchLabels = stepManager.create(labelsOfBatch);
                 }
-                ParameterStore ps = new ParameterStore(stepManager, false);
-                NDArray loss;
-                try (GradientCollector collector = engine.newGradientCollector()) {
-                    loss = diffusion.loss(ps, stepManager, y, batchLabels, true);
-                    collector.backward(loss);
-                }
+                NDArray loss = gradients.lossAndGradients(stepManager, y, batchLabels);
                 learningRate = schedule.learningRate(images);
                 optimizerStep(learningRate);
                 emaBeta = schedule.emaBeta(images);
@@ -543,6 +544,7 @@ public final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() {
+        gradients.close();
         optimizer.close();
         manager.close();
     }
