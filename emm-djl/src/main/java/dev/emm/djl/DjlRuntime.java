@@ -3,6 +3,7 @@ package dev.emm.djl;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
+import ai.djl.pytorch.jni.JniUtils;
 import java.lang.System.Logger.Level;
 
 /**
@@ -73,6 +74,19 @@ public final class DjlRuntime {
             LOG.log(Level.WARNING, "NVIDIA_TF32_OVERRIDE is not 0: cuDNN convolutions may use TF32, unlike the "
                     + "paper's float32 training (set NVIDIA_TF32_OVERRIDE=0 in the environment)");
         }
+    }
+
+    /**
+     * Gives the calling thread the process's TorchScript setting. libtorch keeps "optimize graphs"
+     * per thread: DJL sets it from {@code ai.djl.pytorch.graph_optimizer} on the thread that loads
+     * the engine, and in its own block's forward, but EMM's script ops run on other threads, where
+     * it is on. A script's executor picks its plan once, on whichever thread first calls it after
+     * profiling, so two threads with different settings (a training step's shards) would make that
+     * plan, and the rounding of every step after it, depend on which came first.
+     */
+    public static void applyThreadSettings() {
+        engine();
+        JniUtils.setGraphExecutorOptimize(Boolean.getBoolean("ai.djl.pytorch.graph_optimizer"));
     }
 
     private static void configureThreads() {

@@ -285,6 +285,7 @@ public final class TrainingRun implements AutoCloseable {
      * collector, on whichever thread the run is called from.
      */
     public TrainingOutcome run(TrainingListener listener) {
+        DjlRuntime.applyThreadSettings();
         try (GradModeOff noGrad = new GradModeOff()) {
             return train(listener == null ? new TrainingListener() { } : listener);
         }
