@@ -77,15 +77,17 @@ public final class DjlRuntime {
     }
 
     /**
-     * Gives the calling thread the process's TorchScript setting. libtorch keeps "optimize graphs"
-     * per thread: DJL sets it from {@code ai.djl.pytorch.graph_optimizer} on the thread that loads
-     * the engine, and in its own block's forward, but EMM's script ops run on other threads, where
-     * it is on. A script's executor picks its plan once, on whichever thread first calls it after
-     * profiling, so two threads with different settings (a training step's shards) would make that
-     * plan, and the rounding of every step after it, depend on which came first.
+     * Gives the calling thread the process's intra-op thread count and TorchScript setting, which
+     * libtorch keeps per thread and DJL sets only on the thread that loads the engine. A thread
+     * that has not run an ATen parallel loop yet still has OpenMP's default team size (every core),
+     * and oneDNN sizes its primitives by it; "optimize graphs" is on by default, and a script's
+     * executor picks its plan once, for whichever thread first calls it after profiling. Two
+     * threads with different settings (a training step's shards) would make the step's rounding
+     * depend on which came first.
      */
     public static void applyThreadSettings() {
         engine();
+        JniUtils.setNumThreads(Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads")));
         JniUtils.setGraphExecutorOptimize(Boolean.getBoolean("ai.djl.pytorch.graph_optimizer"));
     }
 
