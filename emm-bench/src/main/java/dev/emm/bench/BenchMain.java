@@ -241,7 +241,7 @@ public final class BenchMain {
         Map<String, String> env = builder.environment();
         if (!o.plainMalloc) {
             // The deployed services run with these (helm values, k8s manifests); both sides get them.
-            env.putAll(GlibcMallocEnvironment.variables());
+            env.putAll(GlibcMallocEnvironment.variables("train".equals(o.bench) ? o.trainShards() : 1));
         }
         env.put("EMM_TORCH_THREADS", Integer.toString(o.threads));
         env.put("OMP_NUM_THREADS", Integer.toString(o.threads));

@@ -79,7 +79,7 @@ public final class ServiceProcess implements AutoCloseable {
         // Trainer, sampler and metric share the machine's cores; libtorch's OpenMP threads spinning
         // while they wait would starve the other services' threads.
         env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
-        GlibcMallocEnvironment.variables().forEach(env::putIfAbsent);
+        GlibcMallocEnvironment.variables(threads.shardsFor(service).orElse(1)).forEach(env::putIfAbsent);
         // One trainer on one machine: after a crash its restart should not wait out the cluster's
         // two-minute lease; progress renews the lease every 2 s, so 30 s still leaves a wide margin.
         env.putIfAbsent("EMM_TRAINER_LEASE_SECONDS", "30");

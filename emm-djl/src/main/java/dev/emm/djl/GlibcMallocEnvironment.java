@@ -1,5 +1,6 @@
 package dev.emm.djl;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -13,7 +14,10 @@ import java.util.Map;
  * <li>{@code MALLOC_ARENA_MAX=1}: every Java thread that calls into libtorch otherwise allocates from
  * its own arena, and glibc unmaps an arena heap (64 MiB) as soon as it is empty, whatever the trim
  * threshold says, so the next step faults all of it in again. One arena keeps every block in the
- * main heap, where the two thresholds above apply.
+ * main heap, where the two thresholds above apply. A trainer that splits its step into shards
+ * ({@link ShardedGradients}) gets one arena per shard thread: in one arena the shards take turns at
+ * its lock for every allocation, and two shards trained at 628 img/s against 1,020 with two arenas
+ * (docs/BENCHMARKS.md, "Two shards").
  * </ul>
  */
 public final class GlibcMallocEnvironment {
@@ -29,5 +33,15 @@ public final class GlibcMallocEnvironment {
     /** Variable name to value; put them in a child process's environment before it starts. */
     public static Map<String, String> variables() {
         return VARIABLES;
+    }
+
+    /** The variables for a process whose training steps run in {@code shards} threads: an arena each. */
+    public static Map<String, String> variables(int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be positive, got " + shards);
+        }
+        Map<String, String> variables = new HashMap<>(VARIABLES);
+        variables.put("MALLOC_ARENA_MAX", Integer.toString(shards));
+        return Map.copyOf(variables);
     }
 }

@@ -143,6 +143,18 @@ class ShardedGradientsTest {
     }
 
     @Test
+    void aShardedTrainerGetsAMallocArenaPerShardAndKeepsTheThresholds() {
+        assertEquals("1", GlibcMallocEnvironment.variables().get("MALLOC_ARENA_MAX"));
+        assertEquals("1", GlibcMallocEnvironment.variables(1).get("MALLOC_ARENA_MAX"));
+        assertEquals("2", GlibcMallocEnvironment.variables(2).get("MALLOC_ARENA_MAX"));
+        assertEquals(GlibcMallocEnvironment.variables().get("MALLOC_TRIM_THRESHOLD_"),
+                GlibcMallocEnvironment.variables(2).get("MALLOC_TRIM_THRESHOLD_"));
+        assertEquals(GlibcMallocEnvironment.variables().get("MALLOC_MMAP_THRESHOLD_"),
+                GlibcMallocEnvironment.variables(2).get("MALLOC_MMAP_THRESHOLD_"));
+        assertThrows(IllegalArgumentException.class, () -> GlibcMallocEnvironment.variables(0));
+    }
+
+    @Test
     void oneShardWhereTwoCannotHelpOrWouldNotRepeat() {
         assertEquals(2, ShardedGradients.effective(2, false, 0.0));
         assertEquals(1, ShardedGradients.effective(2, true, 0.0), "a GPU");
