@@ -9,17 +9,18 @@ import java.util.OptionalInt;
  * {@code ShardedGradients}). The cores are divided between the processes that compute at once, the
  * trainers and the sampler ({@code cores / (trainers + 1)} threads each, at least one); the metric
  * runs for a fraction of a second after each sample set and takes the same share; the orchestrator
- * runs no libtorch. A trainer splits its step into two shards when the cores can give every
- * trainer's shards one each ({@code cores >= 2 trainers}), and then runs each shard on half its
- * threads. In a cluster the chart gives each pod its CPU request instead (docs/DEPLOY.md).
+ * runs no libtorch. A trainer whose share is two threads or more splits its step into two shards
+ * and runs each on half its share. In a cluster the chart gives each pod its CPU request instead
+ * (docs/DEPLOY.md).
  *
- * <p>Why shards and not threads, measured on 2 cores with the default preset's network
- * (docs/BENCHMARKS.md, "Thread plan"): a libtorch pool parks and wakes its threads around each of
- * the step's thousands of small parallel regions (about 3,900 futex calls per step with 2 threads,
- * 20 with 1), so one thread trains faster than two even alone (7.3 against 6.5 steps/s at batch 64);
- * two shards on one thread each meet once per step. The shards keep training while the sampler
- * samples a snapshot, so for those bursts three threads share two cores: the trainer works the
- * whole run, the sampler only after each snapshot.
+ * <p>Why, measured on 2 cores with the default preset's network (docs/BENCHMARKS.md, "Thread plan"
+ * and "Two shards of one thread"): a libtorch pool parks and wakes its threads around each of the
+ * step's thousands of small parallel regions (about 3,900 futex calls per step with 2 threads, 20
+ * with 1), so one thread trains faster than two even alone (7.3 against 6.5 steps/s at batch 64),
+ * while two shards of one thread meet once per step and train 1.7 times as fast as two threads.
+ * But on 2 cores the trainer's share is one: two shards beside the sampler's bursts made the
+ * default `./emm run` slower (|D| = 128 in 290 s against 254 with one thread), so there it keeps
+ * one shard.
  */
 public record ThreadPlan(int trainer, int trainerShards, int sampler, int metric) {
 
@@ -42,8 +43,8 @@ public record ThreadPlan(int trainer, int trainerShards, int sampler, int metric
             throw new IllegalArgumentException("cores and trainers must be positive, not " + cores + ", " + trainers);
         }
         int share = Math.max(1, cores / (trainers + 1));
-        int shards = cores >= 2 * trainers ? 2 : 1;
-        return new ThreadPlan(Math.max(1, share / shards), shards, share, share);
+        int shards = share >= 2 ? 2 : 1;
+        return new ThreadPlan(share / shards, shards, share, share);
     }
 
     /** The plan for the processors the JVM may use here. */

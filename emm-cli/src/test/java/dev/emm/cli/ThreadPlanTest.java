@@ -11,19 +11,20 @@ import org.junit.jupiter.api.Test;
 class ThreadPlanTest {
 
     @Test
-    void onTwoCoresOneTrainerSplitsItsStepsInTwoShardsOfOneThread() {
-        assertEquals(new ThreadPlan(1, 2, 1, 1), ThreadPlan.forMachine(2, 1));
+    void onTwoCoresEveryServiceGetsOneThreadAndTheTrainerOneShard() {
+        assertEquals(new ThreadPlan(1, 1, 1, 1), ThreadPlan.forMachine(2, 1));
     }
 
     @Test
-    void theCoresAreSharedBetweenTheTrainersAndTheSampler() {
+    void theCoresAreSharedBetweenTheTrainersAndTheSamplerAndAShareOfTwoOrMoreIsSharded() {
         assertEquals(new ThreadPlan(1, 1, 1, 1), ThreadPlan.forMachine(1, 1));
-        assertEquals(new ThreadPlan(1, 2, 1, 1), ThreadPlan.forMachine(3, 1));
+        assertEquals(new ThreadPlan(1, 1, 1, 1), ThreadPlan.forMachine(3, 1));
         assertEquals(new ThreadPlan(1, 2, 2, 2), ThreadPlan.forMachine(4, 1));
         assertEquals(new ThreadPlan(2, 2, 4, 4), ThreadPlan.forMachine(8, 1));
         assertEquals(new ThreadPlan(4, 2, 8, 8), ThreadPlan.forMachine(16, 1));
         assertEquals(new ThreadPlan(1, 2, 2, 2), ThreadPlan.forMachine(8, 2));
         assertEquals(new ThreadPlan(1, 2, 3, 3), ThreadPlan.forMachine(16, 4));
+        assertEquals(new ThreadPlan(1, 1, 1, 1), ThreadPlan.forMachine(8, 4));
     }
 
     @Test
@@ -34,19 +35,16 @@ class ThreadPlanTest {
     }
 
     @Test
-    void theTrainersThreadsNeverOutnumberTheCores() {
+    void aTrainerComputesWithExactlyItsShareAndTheProcessesNeverOutnumberTheCores() {
         for (int cores = 1; cores <= 64; cores++) {
             for (int trainers = 1; trainers <= 8; trainers++) {
                 ThreadPlan plan = ThreadPlan.forMachine(cores, trainers);
                 String where = cores + " cores, " + trainers + " trainers: " + plan;
-                int training = trainers * plan.trainer() * plan.trainerShards();
-                assertTrue(training <= Math.max(cores, trainers), where);
-                assertTrue(plan.trainerShards() == 1 || cores >= 2 * trainers, where);
-                assertTrue(plan.trainer() * plan.trainerShards() <= plan.sampler() + 1, "no trainer gets more than its "
-                        + "share and a spare core: " + where);
-                int busy = trainers * plan.trainer() + plan.sampler();
-                assertTrue(busy > cores - (trainers + 1) || plan.trainerShards() == 2,
-                        "fewer cores idle than processes: " + where);
+                int trainerThreads = plan.trainer() * plan.trainerShards();
+                assertTrue(trainerThreads == plan.sampler() || trainerThreads == plan.sampler() - 1, where);
+                int busy = trainers * trainerThreads + plan.sampler();
+                assertTrue(busy <= Math.max(cores, trainers + 1), where);
+                assertTrue(busy > cores - (trainers + 1) - trainers, "fewer cores idle than processes: " + where);
                 assertEquals(plan.sampler(), plan.metric(), where);
             }
         }
