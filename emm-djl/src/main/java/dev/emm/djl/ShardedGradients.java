@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /**
  * One training step's loss and its gradient, with the batch split into shards that run through the
@@ -30,10 +31,11 @@ import java.util.concurrent.Future;
  * finishes first, so a run repeats itself exactly. A third shard would make the order of the sums
  * matter, which is why two is the most.
  *
- * <p>Every shard's thread, the caller's included, runs with the process's TorchScript setting
- * ({@link DjlRuntime#applyThreadSettings()}); otherwise the shards' script ops could be planned
- * for either thread's setting, whichever ran first, and a resumed run would round differently from
- * the one it resumes (it did: a loss 1e-7 off three steps after the resume).
+ * <p>Every shard's thread runs with the process's libtorch settings, the OpenMP team size and the
+ * TorchScript setting ({@link DjlRuntime#applyThreadSettings()}; {@link TrainingRun#run} applies them
+ * to the caller's thread). Without them the second shard ran its ops with a team of every core, and
+ * a resumed run rounded differently from the one it resumes (a loss 1e-7 off two steps after the
+ * resume).
  *
  * <p>Dropout draws from the engine's generator inside the forward, in an order two threads would
  * make random, so a network with dropout trains in one shard; so does a GPU, whose ops are already
@@ -93,10 +95,6 @@ final class ShardedGradients implements AutoCloseable {
         return gpu || dropout > 0 ? 1 : wanted;
     }
 
-    int shards() {
-        return shards;
-    }
-
     /**
      * Draws the batch's noise, computes {@code sum(lambda (D - y)^2) / N} shard by shard and
      * back-propagates each shard's part into the parameters' gradients. Returns the batch's loss
@@ -119,17 +117,16 @@ final class ShardedGradients implements AutoCloseable {
         NDList sigmas = noise.sigma().split(cuts);
         NDList noises = noise.noise().split(cuts);
         NDList labelParts = labels == null ? null : labels.split(cuts);
+        IntFunction<NDArray> shard = k -> backward(stepManager, ys.get(k),
+                new DiffusionModel.Noise(sigmas.get(k), noises.get(k)), labelParts == null ? null : labelParts.get(k), n);
         List<Future<NDArray>> others = new ArrayList<>(parts - 1);
         for (int k = 1; k < parts; k++) {
             int part = k;
-            others.add(workers.submit(() -> backward(stepManager, ys.get(part),
-                    new DiffusionModel.Noise(sigmas.get(part), noises.get(part)),
-                    labelParts == null ? null : labelParts.get(part), n)));
+            others.add(workers.submit(() -> shard.apply(part)));
         }
         NDArray loss = null;
         try {
-            loss = backward(stepManager, ys.get(0), new DiffusionModel.Noise(sigmas.get(0), noises.get(0)),
-                    labelParts == null ? null : labelParts.get(0), n);
+            loss = shard.apply(0);
         } finally {
             // every shard finishes before the step's arrays can be freed, also when this one failed
             for (NDArray otherLoss : joinAll(others)) {

@@ -280,9 +280,9 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Trains until the duration is reached or {@link #cancel()} is called. Grad mode is off on the
-     * calling thread for the run (restored afterwards) and on only inside each step's gradient
-     * collector, on whichever thread the run is called from.
+     * Trains until the duration is reached or {@link #cancel()} is called. The calling thread takes
+     * the process's libtorch settings ({@link DjlRuntime#applyThreadSettings()}); grad mode is off on
+     * it for the run (restored afterwards) and on only while a shard computes its loss and gradient.
      */
     public TrainingOutcome run(TrainingListener listener) {
         DjlRuntime.applyThreadSettings();
