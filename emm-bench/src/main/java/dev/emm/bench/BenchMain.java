@@ -375,8 +375,9 @@ public final class BenchMain {
                 c.get("shards").asInt(), Math.max(1, o.threads / c.get("shards").asInt())) : "";
         return String.format(Locale.ROOT, "bench %s; %d rounds alternating ours, reference; %d threads each%s%s; "
                 + "OMP_WAIT_POLICY %s; reference ops %s", what, rounds, o.threads, split,
-                o.plainMalloc ? "; default malloc" : "; MALLOC_MMAP/TRIM_THRESHOLD_ raised, both sides, and a malloc arena per "
-                        + "shard" + (c.has("shards") ? " (" + c.get("shards").asInt() + ")" : " (1)"),
+                o.plainMalloc ? "; default malloc" : "; MALLOC_MMAP/TRIM_THRESHOLD_ raised, both sides, and "
+                        + (c.has("shards") && c.get("shards").asInt() > 1 ? "glibc's own arena limit (a sharded step)"
+                                : "one malloc arena"),
                 o.ompWait.toLowerCase(Locale.ROOT), o.referenceOps);
     }
 
