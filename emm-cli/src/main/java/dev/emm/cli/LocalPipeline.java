@@ -78,10 +78,10 @@ public final class LocalPipeline implements AutoCloseable {
             if (override != null) {
                 log.printf("libtorch intra-op threads per process: %s (EMM_TORCH_THREADS from the environment)%n", override);
             } else {
-                log.printf("libtorch intra-op threads per process: trainer %d in each of %d shard(s) of a step, "
-                        + "sampler %d, metric %d (%d processors)%n",
-                        pipeline.threads.trainer(), pipeline.threads.trainerShards(), pipeline.threads.sampler(),
-                        pipeline.threads.metric(), Runtime.getRuntime().availableProcessors());
+                log.printf("libtorch intra-op threads per process: trainer %d in each of %d shard(s) of a step "
+                        + "at nice %d, sampler %d, metric %d (%d processors)%n",
+                        pipeline.threads.trainer(), pipeline.threads.trainerShards(), ThreadPlan.TRAINER_NICENESS,
+                        pipeline.threads.sampler(), pipeline.threads.metric(), Runtime.getRuntime().availableProcessors());
             }
             for (String service : serviceNames) {
                 boolean trainer = service.equals(TRAINER);

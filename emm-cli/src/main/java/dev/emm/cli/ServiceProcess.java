@@ -54,15 +54,8 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String service, String instance, int port, StackDescriptor stack,
             Path logDirectory, boolean detached, Map<String, String> settings, ThreadPlan threads) {
-        Path jar = EmmHome.serviceJar(service);
         Path logFile = logDirectory.resolve(instance + ".log");
-        List<String> command = new ArrayList<>();
-        if (detached) {
-            command.add("setsid");
-        }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-XX:+UseSerialGC", "-Xmx2g", "-Dai.djl.offline=true", "-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(commandLine(service, EmmHome.serviceJar(service), detached, threads))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -98,6 +91,18 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new CliException("cannot start " + instance + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The service's command line: its JVM, under setsid if detached and under nice if the plan says so. */
+    static List<String> commandLine(String service, Path jar, boolean detached, ThreadPlan threads) {
+        List<String> command = new ArrayList<>();
+        if (detached) {
+            command.add("setsid");
+        }
+        threads.nicenessFor(service).ifPresent(n -> command.addAll(List.of("nice", "-n", Integer.toString(n))));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-XX:+UseSerialGC", "-Xmx2g", "-Dai.djl.offline=true", "-jar", jar.toString()));
+        return command;
     }
 
     public String service() {

@@ -4,25 +4,32 @@ import java.util.OptionalInt;
 
 /**
  * How each compute service of the local pipeline uses the cores: libtorch intra-op threads
- * ({@code EMM_TORCH_THREADS}) per process, and for the trainers how many shards a training step's
- * batch is split into ({@code EMM_TRAIN_SHARDS}, each shard on its own thread; emm-djl's
- * {@code ShardedGradients}). The cores are divided between the processes that compute at once, the
- * trainers and the sampler ({@code cores / (trainers + 1)} threads each, at least one); the metric
- * runs for a fraction of a second after each sample set and takes the same share; the orchestrator
- * runs no libtorch. A trainer whose share is two threads or more splits its step into two shards
- * and runs each on half its share. In a cluster the chart gives each pod its CPU request instead
- * (docs/DEPLOY.md).
+ * ({@code EMM_TORCH_THREADS}) per process, for the trainers how many shards a training step's batch
+ * is split into ({@code EMM_TRAIN_SHARDS}, each shard on its own thread; emm-djl's
+ * {@code ShardedGradients}), and the trainers' scheduling priority. The sampler and the metric get
+ * {@code cores / (trainers + 1)} threads each (at least one) and run at normal priority; the
+ * orchestrator runs no libtorch. The trainers run at a lower priority ({@link #TRAINER_NICENESS})
+ * and share all the cores between them: a trainer whose share is two cores or more splits its step
+ * into two shards, each on {@code sampler / 2} threads (at least one). In a cluster the chart gives
+ * each pod its CPU request instead (docs/DEPLOY.md).
  *
- * <p>Why, measured on 2 cores with the default preset's network (docs/BENCHMARKS.md, "Thread plan"
- * and "Two shards of one thread"): a libtorch pool parks and wakes its threads around each of the
- * step's thousands of small parallel regions (about 3,900 futex calls per step with 2 threads, 20
- * with 1), so one thread trains faster than two even alone (7.3 against 6.5 steps/s at batch 64),
- * while two shards of one thread meet once per step and train 1.7 times as fast as two threads.
- * But on 2 cores the trainer's share is one: two shards beside the sampler's bursts made the
- * default `./emm run` slower (|D| = 128 in 290 s against 254 with one thread), so there it keeps
- * one shard.
+ * <p>Why, measured on 2 cores with the default preset's network (docs/BENCHMARKS.md, "Thread plan",
+ * "Two shards of one thread" and "The trainer yields"): a libtorch pool parks and wakes its threads
+ * around each of the step's thousands of small parallel regions (about 3,900 futex calls per step
+ * with 2 threads, 20 with 1), so one thread trains faster than two even alone, while two shards of
+ * one thread meet once per step and train about twice as fast as one. The sampler computes in
+ * bursts, one per snapshot; at equal priority its burst and the two shards fought over the cores
+ * and the default `./emm run` got slower (|D| = 128 in 290 s against 254 with one shard). Yielding
+ * to the sampler, the trainer gets both cores between bursts and one during them, and every
+ * snapshot's ratio, which decides whether a run stops early, arrives as soon as without shards.
  */
 public record ThreadPlan(int trainer, int trainerShards, int sampler, int metric) {
+
+    /**
+     * The trainers' {@code nice} value: at 10 the scheduler gives a busy sampler or metric thread
+     * about nine times a trainer thread's time on a shared core (weights 1024 against 110).
+     */
+    public static final int TRAINER_NICENESS = 10;
 
     public ThreadPlan {
         if (trainer < 1 || sampler < 1 || metric < 1) {
@@ -43,8 +50,9 @@ public record ThreadPlan(int trainer, int trainerShards, int sampler, int metric
             throw new IllegalArgumentException("cores and trainers must be positive, not " + cores + ", " + trainers);
         }
         int share = Math.max(1, cores / (trainers + 1));
-        int shards = share >= 2 ? 2 : 1;
-        return new ThreadPlan(share / shards, shards, share, share);
+        int trainerCores = Math.max(1, cores / trainers);
+        int shards = trainerCores >= 2 ? 2 : 1;
+        return new ThreadPlan(Math.max(1, share / shards), shards, share, share);
     }
 
     /** The plan for the processors the JVM may use here. */
@@ -60,6 +68,11 @@ public record ThreadPlan(int trainer, int trainerShards, int sampler, int metric
             case "metric-service" -> OptionalInt.of(metric);
             default -> OptionalInt.empty();
         };
+    }
+
+    /** The {@code nice} value the service runs at; empty for those at normal priority. */
+    public OptionalInt nicenessFor(String service) {
+        return "trainer-service".equals(service) ? OptionalInt.of(TRAINER_NICENESS) : OptionalInt.empty();
     }
 
     /** The service's {@code EMM_TRAIN_SHARDS}; empty for every service but the trainer. */
