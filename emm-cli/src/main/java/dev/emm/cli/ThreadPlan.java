@@ -14,14 +14,15 @@ import java.util.OptionalInt;
  * each pod its CPU request instead (docs/DEPLOY.md).
  *
  * <p>Why, measured on 2 cores with the default preset's network (docs/BENCHMARKS.md, "Thread plan",
- * "Two shards of one thread" and "The trainer yields"): a libtorch pool parks and wakes its threads
- * around each of the step's thousands of small parallel regions (about 3,900 futex calls per step
- * with 2 threads, 20 with 1), so one thread trains faster than two even alone, while two shards of
- * one thread meet once per step and train about twice as fast as one. The sampler computes in
- * bursts, one per snapshot; at equal priority its burst and the two shards fought over the cores
- * and the default `./emm run` got slower (|D| = 128 in 290 s against 254 with one shard). Yielding
- * to the sampler, the trainer gets both cores between bursts and one during them, and every
- * snapshot's ratio, which decides whether a run stops early, arrives as soon as without shards.
+ * "Two shards of one thread" and "A trainer that yields"): a libtorch pool parks and wakes its
+ * threads around each of the step's thousands of small parallel regions (about 3,900 futex calls per
+ * step with 2 threads, 20 with 1), so one thread trains faster than two even alone, while two shards
+ * of one thread meet once per step. The sampler computes in bursts, one per snapshot; two shards at
+ * its priority (and, as found later, on one malloc arena) trained |D| = 128 in 290 s against 254
+ * with one shard. Yielding to it, the trainer gets both cores between bursts and shares one during them:
+ * |D| = 128 trained in 219 s, and the default `./emm run` took 0.58 of the baseline's wall time.
+ * Where the sampler is busy throughout (ratios near 0.9 need every sample) or the network is tiny
+ * (8 channels) one shard would be faster.
  */
 public record ThreadPlan(int trainer, int trainerShards, int sampler, int metric) {
 
