@@ -241,7 +241,7 @@ public final class BenchMain {
         Map<String, String> env = builder.environment();
         if (!o.plainMalloc) {
             // The deployed services run with these (helm values, k8s manifests); both sides get them.
-            env.putAll(GlibcMallocEnvironment.variables("train".equals(o.bench) ? o.trainShards() : 1));
+            env.putAll(mallocEnvironment(o));
         }
         env.put("EMM_TORCH_THREADS", Integer.toString(o.threads));
         env.put("OMP_NUM_THREADS", Integer.toString(o.threads));
@@ -360,6 +360,11 @@ public final class BenchMain {
         return 0;
     }
 
+    /** The glibc malloc variables both sides start with: a sharded train bench gets the sharded trainer's. */
+    private static Map<String, String> mallocEnvironment(BenchOptions o) {
+        return GlibcMallocEnvironment.variables("train".equals(o.bench) ? o.trainShards() : 1);
+    }
+
     private static String headline(BenchOptions o, ObjectNode c, int rounds) {
         String what = switch (o.bench) {
             case "train" -> String.format(Locale.ROOT, "train, preset %s, batch %d, %d steps timed after %d warm-up",
@@ -376,8 +381,8 @@ public final class BenchMain {
         return String.format(Locale.ROOT, "bench %s; %d rounds alternating ours, reference; %d threads each%s%s; "
                 + "OMP_WAIT_POLICY %s; reference ops %s", what, rounds, o.threads, split,
                 o.plainMalloc ? "; default malloc" : "; MALLOC_MMAP/TRIM_THRESHOLD_ raised, both sides, and "
-                        + (c.has("shards") && c.get("shards").asInt() > 1 ? "glibc's own arena limit (a sharded step)"
-                                : "one malloc arena"),
+                        + (mallocEnvironment(o).containsKey("MALLOC_ARENA_MAX") ? "one malloc arena"
+                                : "glibc's own arena limit (a sharded step)"),
                 o.ompWait.toLowerCase(Locale.ROOT), o.referenceOps);
     }
 
